@@ -1,0 +1,1 @@
+"""MkDocs adapter for the status engine (being written: wires events only)."""

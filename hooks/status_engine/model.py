@@ -1,0 +1,250 @@
+"""The normalised picture of an upstream status page: frozen dataclasses, no I/O.
+
+Every parser turns its payload into a `Reading`; everything after that (verdict, rendering,
+persistence, history) works on these types only, so a new upstream format never touches them.
+Values we cannot recognise become an explicit UNKNOWN, never a guess.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from enum import Enum
+from typing import Any
+
+
+class State(str, Enum):
+    """A component's state, ordered from best to worst by `severity`."""
+
+    OPERATIONAL = "operational"
+    MAINTENANCE = "maintenance"
+    DEGRADED = "degraded"
+    PARTIAL_OUTAGE = "partial_outage"
+    MAJOR_OUTAGE = "major_outage"
+    UNKNOWN = "unknown"
+
+    @property
+    def severity(self) -> int:
+        return _SEVERITY[self]
+
+
+# UNKNOWN ranks below OPERATIONAL for "worst of": one unreadable component must not make a
+# healthy page look down, and must not hide a real outage either. The verdict treats a scope
+# made only of unknown components as unknown.
+_SEVERITY = {
+    State.UNKNOWN: -1,
+    State.OPERATIONAL: 0,
+    State.MAINTENANCE: 1,
+    State.DEGRADED: 2,
+    State.PARTIAL_OUTAGE: 3,
+    State.MAJOR_OUTAGE: 4,
+}
+
+
+class IncidentStatus(str, Enum):
+    INVESTIGATING = "investigating"
+    IDENTIFIED = "identified"
+    MONITORING = "monitoring"
+    RESOLVED = "resolved"
+    POSTMORTEM = "postmortem"
+    UNKNOWN = "unknown"
+
+    @property
+    def is_open(self) -> bool:
+        return self not in (IncidentStatus.RESOLVED, IncidentStatus.POSTMORTEM)
+
+
+class Impact(str, Enum):
+    NONE = "none"
+    MINOR = "minor"
+    MAJOR = "major"
+    CRITICAL = "critical"
+    MAINTENANCE = "maintenance"
+    UNKNOWN = "unknown"
+
+
+class MaintenanceStatus(str, Enum):
+    SCHEDULED = "scheduled"
+    IN_PROGRESS = "in_progress"
+    VERIFYING = "verifying"
+    COMPLETED = "completed"
+    UNKNOWN = "unknown"
+
+
+def enum_value(enum_type: type[Enum], raw: Any, aliases: dict[str, Any] | None = None) -> Any:
+    """Map an upstream string to `enum_type`, through `aliases`, falling back to UNKNOWN.
+
+    Upstream adds values without notice (pitfall 4 in UPSTREAM.md): an unknown value must cost
+    one field, not the whole reading.
+    """
+    if isinstance(raw, str):
+        key = raw.strip().lower()
+        if aliases and key in aliases:
+            return aliases[key]
+        try:
+            return enum_type(key)
+        except ValueError:
+            pass
+    return enum_type("unknown")
+
+
+@dataclass(frozen=True)
+class Component:
+    id: str
+    name: str
+    state: State
+    group: str | None = None  # the product group's name ("ChatGPT"), None for top-level ones
+
+
+@dataclass(frozen=True)
+class Update:
+    """One update to an incident; `text` is plain text (HTML already reduced by the parser)."""
+
+    at: datetime | None
+    status: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Incident:
+    id: str
+    name: str
+    status: IncidentStatus
+    impact: Impact
+    started_at: datetime | None
+    url: str | None = None  # upstream's link; checked again before it becomes a link
+    resolved_at: datetime | None = None
+    updated_at: datetime | None = None
+    component_ids: tuple[str, ...] = ()
+    updates: tuple[Update, ...] = ()  # newest first
+
+    @property
+    def latest(self) -> Update | None:
+        return self.updates[0] if self.updates else None
+
+
+@dataclass(frozen=True)
+class Maintenance:
+    id: str
+    name: str
+    status: MaintenanceStatus
+    starts_at: datetime | None
+    ends_at: datetime | None = None
+    url: str | None = None
+    component_ids: tuple[str, ...] = ()
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one source said at one moment, normalised. `fetched_at` is our clock, not upstream's."""
+
+    format: str  # "incidentio" | "statuspage" | "feed"
+    source: str  # the URL or file it came from
+    fetched_at: datetime
+    page_name: str = ""
+    components: tuple[Component, ...] = ()
+    incidents: tuple[Incident, ...] = ()
+    maintenances: tuple[Maintenance, ...] = ()
+    # The page-wide rollup when upstream publishes one (Statuspage's indicator). Never the
+    # answer to "is ChatGPT down": it also covers the API, Codex and more.
+    indicator: State | None = None
+    # True when the format says nothing about components (a feed): the verdict must then come
+    # from the incidents alone, and say so.
+    components_known: bool = True
+
+    @property
+    def open_incidents(self) -> tuple[Incident, ...]:
+        return tuple(i for i in self.incidents if i.status.is_open)
+
+
+def utc(value: datetime) -> datetime:
+    """Aware UTC datetime; naive values are taken as UTC."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+def isoformat(value: datetime | None) -> str | None:
+    """ISO 8601 in UTC with a trailing Z, seconds precision; None stays None."""
+    if value is None:
+        return None
+    return utc(value).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def parse_time(raw: Any) -> datetime | None:
+    """ISO 8601 in any precision or offset, or None. Never raises."""
+    if not isinstance(raw, str) or not raw.strip():
+        return None
+    try:
+        return utc(datetime.fromisoformat(raw.strip().replace("z", "Z")))
+    except ValueError:
+        return None
+
+
+# -- (de)serialisation: the last-known-good cache stores a Reading as JSON ------------------
+
+def to_jsonable(value: Any) -> Any:
+    """Plain JSON types from dataclasses, enums, datetimes and tuples."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return isoformat(value)
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    return value
+
+
+def reading_from_jsonable(data: dict[str, Any]) -> Reading:
+    """Inverse of `to_jsonable` for a Reading. Raises ValueError/TypeError/KeyError on bad data."""
+
+    def build(cls: type, raw: dict[str, Any], nested: dict[str, type]) -> Any:
+        if not isinstance(raw, dict):
+            raise TypeError(f"expected an object for {cls.__name__}")
+        kwargs: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            if f.name not in raw:
+                continue
+            value = raw[f.name]
+            if f.name in nested:
+                value = tuple(build(nested[f.name], v, {}) for v in value)
+            elif f.name in _enum_fields(cls):
+                value = None if value is None else _enum_fields(cls)[f.name](value)
+            elif f.name.endswith("_at") or f.name == "at":
+                value = parse_time(value)
+            elif isinstance(value, list):
+                value = tuple(value)
+            kwargs[f.name] = value
+        return cls(**kwargs)
+
+    incident_nested = {"updates": Update}
+    reading = build(Reading, {k: v for k, v in data.items()
+                              if k not in ("components", "incidents", "maintenances")}, {})
+    return dataclasses.replace(
+        reading,
+        components=tuple(build(Component, c, {}) for c in data.get("components", [])),
+        incidents=tuple(build(Incident, i, incident_nested) for i in data.get("incidents", [])),
+        maintenances=tuple(build(Maintenance, m, {}) for m in data.get("maintenances", [])),
+    )
+
+
+def _enum_fields(cls: type) -> dict[str, type[Enum]]:
+    if cls is Incident:
+        return {"status": IncidentStatus, "impact": Impact}
+    if cls is Maintenance:
+        return {"status": MaintenanceStatus}
+    if cls is Component:
+        return {"state": State}
+    if cls is Reading:
+        return {"indicator": State}
+    return {}
+
+
+__all__ = [
+    "Component", "Impact", "Incident", "IncidentStatus", "Maintenance", "MaintenanceStatus",
+    "Reading", "State", "Update", "enum_value", "isoformat", "parse_time",
+    "reading_from_jsonable", "to_jsonable", "utc",
+]
