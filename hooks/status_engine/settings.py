@@ -28,6 +28,8 @@ class Settings:
     )
     # The official page: the banner links here, and only links to its host are kept.
     status_page: str = "https://status.openai.com"
+    # What the verdict is about, in the banner's words ("ChatGPT: Partial outage").
+    subject: str = "ChatGPT"
     # Which components answer the question. Group names (case-insensitive) and component ids or
     # names; both empty means the whole page (fine for a single-product Statuspage).
     scope_groups: tuple[str, ...] = ("ChatGPT",)

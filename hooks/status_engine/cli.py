@@ -1,0 +1,188 @@
+"""Command line: debug a source in seconds, check a built site, restore state before a build.
+
+    python -m hooks.status_engine check [--config mkdocs.yml]   # what the banner would say
+    python -m hooks.status_engine verify site                    # gate before a deploy
+    python -m hooks.status_engine restore https://example.org/   # last-known-good from a live site
+
+Runs without MkDocs: it reads `extra.status` from mkdocs.yml with PyYAML.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, Sequence
+
+import yaml
+
+from . import engine, fetch as fetching, store
+from .errors import SettingsError, UpstreamError
+from .render import LABELS
+from .settings import Settings, check_source_url, offline, settings_from_mapping, with_environment
+
+SCHEMA = Path(__file__).with_name("status.schema.json")
+LOG = logging.getLogger("status_engine")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m hooks.status_engine", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--config", default="mkdocs.yml", help="the MkDocs config to read")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("check", help="print what the banner would say; exit 1 when unknown")
+    verify = sub.add_parser("verify", help="exit 1 unless a built site is safe to deploy")
+    verify.add_argument("site_dir", type=Path)
+    restore = sub.add_parser("restore", help="seed last-known-good from a live site")
+    restore.add_argument("base_url")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)-7s -  %(message)s")
+    try:
+        if args.command == "verify":
+            return _verify(args.site_dir)
+        settings, cache_dir = load_settings(Path(args.config))
+        if args.command == "check":
+            return _check(settings, cache_dir)
+        return _restore(settings, cache_dir, args.base_url)
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def load_settings(config_path: Path) -> tuple[Settings, Path]:
+    """Settings from `extra.status` in mkdocs.yml, with STATUS_SOURCE applied."""
+    try:
+        text = config_path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SettingsError(f"{config_path}: cannot read the config ({exc.strerror}); pass "
+                            "--config with the path of mkdocs.yml") from None
+    try:
+        data = yaml.load(text, Loader=_ConfigLoader) or {}
+    except yaml.YAMLError as exc:
+        raise SettingsError(f"{config_path}: not valid YAML: {exc}".replace("\n", " ")) from None
+    raw = ((data.get("extra") or {}) if isinstance(data, dict) else {}).get("status")
+    settings = with_environment(settings_from_mapping(raw))
+    return settings, config_path.resolve().parent / settings.cache_dir
+
+
+def _check(settings: Settings, cache_dir: Path) -> int:
+    result = engine.check(settings, cache_dir=cache_dir, offline=offline(), persist=False)
+    status = result.status
+    print(f"{settings.subject}: {LABELS[status.verdict]} [{status.verdict.value}]")
+    print(f"freshness: {status.freshness}"
+          + (f", checked {result.snapshot['checked_at']} ({status.age_seconds}s ago)"
+             if status.reading else ""))
+    print(f"source: {result.snapshot['source'] or 'none'}")
+    for component in status.affected:
+        print(f"affected: {component.name}: {LABELS[component.state]}")
+    for incident in status.incidents:
+        latest = incident.latest
+        print(f"incident: {incident.name} ({incident.status.value})"
+              + (f": {latest.text[:200]}" if latest and latest.text else ""))
+    for note in status.notes:
+        print(f"note: {note}")
+    return 1 if status.verdict.value == "unknown" else 0
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """mkdocs.yml with its tags: `!ENV` resolved like MkDocs does, `!!python/...` ignored."""
+
+
+def _env_tag(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        names, default = [loader.construct_scalar(node)], None
+    else:  # [NAME, ..., default], as MkDocs reads it
+        *names, default = loader.construct_sequence(node)
+    for name in names:
+        if str(name) in os.environ:
+            return os.environ[str(name)]
+    return default
+
+
+_ConfigLoader.add_constructor("!ENV", _env_tag)
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *_: None)
+_ConfigLoader.add_multi_constructor("!relative", lambda *_: None)
+
+
+# -- verify: the deploy gate ---------------------------------------------------------------
+
+class _BannerFinder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.banner: dict[str, str | None] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if self.banner is None and found.get("role") == "status" and "data-status" in found:
+            self.banner = found
+
+
+def _verify(site_dir: Path) -> int:
+    problems = verify_site(site_dir)
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
+    if not problems:
+        print(f"{site_dir}: ok to deploy")
+    return 1 if problems else 0
+
+
+def verify_site(site_dir: Path) -> list[str]:
+    """What makes `site_dir` unfit to deploy: no home page, no banner, an invalid status.json."""
+    import jsonschema  # only the deploy gate needs it
+
+    index = site_dir / "index.html"
+    if not index.is_file():
+        return [f"{index} is missing: the build did not produce a home page"]
+    finder = _BannerFinder()
+    finder.feed(index.read_text(encoding="utf-8"))
+    problems = []
+    if finder.banner is None:
+        problems.append(f"{index} has no status banner (role=status with data-status)")
+    try:
+        snapshot = json.loads((site_dir / "status.json").read_text(encoding="utf-8"))
+        jsonschema.validate(snapshot, json.loads(SCHEMA.read_text(encoding="utf-8")))
+    except (OSError, ValueError) as exc:
+        problems.append(f"{site_dir / 'status.json'} is missing or not JSON: {exc}")
+    except jsonschema.ValidationError as exc:
+        problems.append(f"{site_dir / 'status.json'} does not match {SCHEMA.name}: {exc.message}")
+    else:
+        if finder.banner and finder.banner.get("data-status") != snapshot.get("verdict"):
+            problems.append("the banner and status.json disagree on the verdict")
+    return problems
+
+
+# -- restore: carry last-known-good across CI runs -------------------------------------------
+
+def _restore(settings: Settings, cache_dir: Path, base_url: str) -> int:
+    """Seed last-known-good from the live site's status.json. Never fails the run."""
+    url = base_url.rstrip("/") + "/status.json"
+    try:
+        check_source_url(url, key="restore URL", prefix="")
+        got = fetching.fetch(url, deadline=time.monotonic() + settings.deadline_seconds,
+                             connect_timeout=settings.connect_timeout_seconds,
+                             read_timeout=settings.read_timeout_seconds,
+                             max_bytes=settings.max_bytes, retries=settings.retries,
+                             user_agent=settings.user_agent)
+        snapshot = json.loads(got.body)
+        reading = store.reading_from_snapshot(snapshot)
+        current = _current(cache_dir)
+        if current is not None and current.fetched_at >= reading.fetched_at:
+            LOG.info("restore: kept %s: it is as new as %s", cache_dir, url)
+            return 0
+        store.save_last_known_good(cache_dir, snapshot)
+        LOG.info("restore: last-known-good from %s, checked %s", url, snapshot["checked_at"])
+    except (UpstreamError, SettingsError, ValueError) as exc:
+        LOG.warning("restore: nothing restored from %s: %s", url, exc)
+    return 0
+
+
+def _current(cache_dir: Path) -> Any:
+    try:
+        return store.load_last_known_good(cache_dir)
+    except UpstreamError:
+        return None  # a corrupt cache is worth replacing

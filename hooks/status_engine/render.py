@@ -1,0 +1,178 @@
+"""HTML pieces and the machine-readable snapshot, from a Status.
+
+Markup lives in `templates/`, rendered by a Jinja environment with autoescape on, so no
+upstream string can add markup. Links are built here and only survive if they point at the
+configured status host over https.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from .model import Incident, Maintenance, State, isoformat, to_jsonable
+from .settings import Settings
+from .verdict import STALE, UNKNOWN, Status, in_scope
+
+LABELS = {
+    State.OPERATIONAL: "Operational",
+    State.DEGRADED: "Degraded performance",
+    State.PARTIAL_OUTAGE: "Partial outage",
+    State.MAJOR_OUTAGE: "Major outage",
+    State.MAINTENANCE: "Under maintenance",
+    State.UNKNOWN: "Status unknown",
+}
+# A different shape for each verdict, so the banner never relies on colour alone.
+ICONS = {
+    State.OPERATIONAL: "✓", State.DEGRADED: "▲", State.PARTIAL_OUTAGE: "◆",
+    State.MAJOR_OUTAGE: "✕", State.MAINTENANCE: "⚙", State.UNKNOWN: "?",
+}
+ADVICE = {
+    State.OPERATIONAL: "OpenAI reports no problem. If ChatGPT fails for you, it is probably "
+                       "local: see the quick checks below.",
+    State.DEGRADED: "Some features are slow or failing. Wait a few minutes and retry once; "
+                    "repeated retries can trigger rate limits.",
+    State.PARTIAL_OUTAGE: "Part of ChatGPT is down. Try again later, or try the mobile app if "
+                          "the web fails; save long prompts somewhere else first.",
+    State.MAJOR_OUTAGE: "ChatGPT is down for many users. There is nothing to fix on your side; "
+                        "follow the official page for updates.",
+    State.MAINTENANCE: "Planned maintenance is in progress: expect interruptions until it ends.",
+    State.UNKNOWN: "We do not know the current state: check the official status page.",
+}
+SCHEMA_VERSION = 1
+
+_ENV = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def safe_link(url: str | None, host: str) -> str | None:
+    """`url` if it is https on exactly the status host (no credentials), else None."""
+    if not isinstance(url, str):
+        return None
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme != "https" or parts.hostname != host or parts.username or parts.password \
+            or port not in (None, 443):
+        return None
+    return parts.geturl()
+
+
+def banner_html(status: Status, settings: Settings) -> str:
+    return _ENV.get_template("banner.html").render(v=_view(status, settings)).strip()
+
+
+def summary_html(status: Status, settings: Settings) -> str:
+    return _ENV.get_template("summary.html").render(v=_view(status, settings)).strip()
+
+
+def snapshot(status: Status, settings: Settings) -> dict[str, Any]:
+    """The published status.json document (described by status.schema.json)."""
+    reading = status.reading
+    host = settings.status_host
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "subject": settings.subject,
+        "verdict": status.verdict.value,
+        "freshness": status.freshness,
+        "checked_at": isoformat(status.checked_at),
+        "built_at": isoformat(status.built_at),
+        "age_seconds": status.age_seconds,
+        "max_age_seconds": settings.max_age_seconds,
+        "source": reading.source if reading else None,
+        "format": reading.format if reading else None,
+        "status_page": settings.status_page,
+        "page_name": reading.page_name if reading else "",
+        "indicator": reading.indicator.value if reading and reading.indicator else None,
+        "components_known": reading.components_known if reading else True,
+        "components": [dict(to_jsonable(c), in_scope=in_scope(c, settings))
+                       for c in (reading.components if reading else ())],
+        "incidents": [_linked(to_jsonable(i), host) for i in status.incidents],
+        "maintenances": [_linked(to_jsonable(m), host) for m in status.maintenances],
+        "notes": list(status.notes),
+    }
+
+
+def _linked(item: dict[str, Any], host: str) -> dict[str, Any]:
+    item["url"] = safe_link(item.get("url"), host)
+    return item
+
+
+def _view(status: Status, settings: Settings) -> dict[str, Any]:
+    """Plain values for the templates: labels, formatted times and checked links."""
+    host = settings.status_host
+    scope_count = len(status.scope)
+    return {
+        "verdict": status.verdict.value,
+        "freshness": status.freshness,
+        "subject": settings.subject,
+        "label": LABELS[status.verdict],
+        "icon": ICONS[status.verdict],
+        "advice": ADVICE[status.verdict] if status.freshness != UNKNOWN else ADVICE[State.UNKNOWN],
+        "stale_after": settings.max_age_seconds,
+        "status_page": safe_link(settings.status_page, host) or "",
+        "status_host": host,
+        "checked_iso": isoformat(status.checked_at),
+        "checked_text": _when(status.checked_at),
+        "built_text": _when(status.built_at),
+        "age_text": _age(status.age_seconds) if status.freshness == STALE else "",
+        "incident": _incident_view(status.incident, host) if status.incident else None,
+        "incidents": [_incident_view(i, host) for i in status.incidents],
+        "maintenances": [_maintenance_view(m, host) for m in status.maintenances],
+        "affected": [{"name": c.name, "label": LABELS[c.state]} for c in status.affected],
+        "scope_count": scope_count,
+        "unaffected_count": scope_count - len(status.affected),
+        "other_groups": [{"name": g.name, "label": LABELS[g.state]} for g in status.other_groups],
+    }
+
+
+def _incident_view(incident: Incident, host: str) -> dict[str, Any]:
+    return {
+        "name": incident.name or "Unnamed incident",
+        "url": safe_link(incident.url, host),
+        "status": incident.status.value.replace("_", " "),
+        "impact": "" if incident.impact.value in ("unknown", "none") else incident.impact.value,
+        "started_iso": isoformat(incident.started_at),
+        "started_text": _when(incident.started_at),
+        "updates": [{"at_iso": isoformat(u.at), "at_text": _when(u.at),
+                     "status": u.status.replace("_", " ") or "update", "text": u.text}
+                    for u in incident.updates],
+    }
+
+
+def _maintenance_view(m: Maintenance, host: str) -> dict[str, Any]:
+    return {
+        "name": m.name or "Maintenance", "url": safe_link(m.url, host),
+        "status": m.status.value.replace("_", " "), "text": m.text,
+        "starts_iso": isoformat(m.starts_at), "starts_text": _when(m.starts_at),
+        "ends_iso": isoformat(m.ends_at), "ends_text": _when(m.ends_at),
+    }
+
+
+def _when(value: datetime | None) -> str:
+    """'27 Nov 2026, 14:05 UTC': unambiguous for every visitor before any script runs."""
+    if value is None:
+        return ""
+    return value.strftime("%-d %b %Y, %H:%M UTC")
+
+
+def _age(seconds: int | None) -> str:
+    if seconds is None:
+        return ""
+    minutes = seconds // 60
+    if minutes < 1:
+        return "less than a minute"
+    if minutes < 120:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return f"{minutes // 60} hours"

@@ -1,0 +1,78 @@
+"""Last-known-good persistence: written atomically, only with a usable reading.
+
+The snapshot on disk has the same shape as the published `status.json`, so a scheduled build
+can restore it from the live site it is about to replace.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .errors import UpstreamError
+from .model import Reading, reading_from_jsonable
+
+LAST_KNOWN_GOOD = "last-known-good.json"
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    """Write through a temporary file and a rename, so a crash never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, ensure_ascii=False, indent=1, sort_keys=False)
+            handle.write("\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def reading_from_snapshot(data: Any) -> Reading:
+    """The Reading inside a status.json document. Raises UpstreamError if it holds none."""
+    if not isinstance(data, dict):
+        raise UpstreamError("not a status snapshot: expected a JSON object")
+    if not data.get("checked_at"):
+        raise UpstreamError("the snapshot holds no reading (its verdict was unknown)")
+    raw = {
+        "format": data.get("format"), "source": data.get("source"),
+        "fetched_at": data.get("checked_at"), "page_name": data.get("page_name", ""),
+        "components": data.get("components", []), "incidents": data.get("incidents", []),
+        "maintenances": data.get("maintenances", []), "indicator": data.get("indicator"),
+        "components_known": data.get("components_known", True),
+    }
+    try:
+        reading = reading_from_jsonable(raw)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise UpstreamError(f"not a status snapshot: {exc}") from None
+    if reading.fetched_at is None or not isinstance(reading.source, str):
+        raise UpstreamError("not a status snapshot: no check time or source")
+    return reading
+
+
+def load_last_known_good(cache_dir: Path) -> Reading | None:
+    """The saved reading, or None when there is none. Raises UpstreamError when it is corrupt."""
+    path = cache_dir / LAST_KNOWN_GOOD
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise UpstreamError(f"{path}: cannot read the last-known-good snapshot: {exc}") from None
+    try:
+        return reading_from_snapshot(json.loads(text))
+    except (ValueError, UpstreamError) as exc:
+        raise UpstreamError(f"{path}: corrupt last-known-good snapshot ({exc}); it will be "
+                            "replaced by the next good reading") from None
+
+
+def save_last_known_good(cache_dir: Path, snapshot: dict[str, Any]) -> None:
+    """Save a status.json document that holds a usable reading; refuse one that does not."""
+    reading_from_snapshot(snapshot)
+    write_json_atomic(cache_dir / LAST_KNOWN_GOOD, snapshot)
