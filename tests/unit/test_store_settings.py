@@ -1,0 +1,90 @@
+"""Last-known-good persistence and the operator's settings."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+
+from readings import NOW, comp, reading
+from status_engine import store
+from status_engine.errors import SettingsError, UpstreamError
+from status_engine.model import State
+from status_engine.render import snapshot
+from status_engine.settings import Settings, settings_from_mapping, with_environment
+from status_engine.verdict import decide
+
+SETTINGS = Settings()
+
+
+def live_snapshot(state=State.DEGRADED, minutes_ago=0):
+    r = reading(comp("Conversations", state), fetched_at=NOW - timedelta(minutes=minutes_ago))
+    return snapshot(decide(r, SETTINGS, built_at=NOW, live=True), SETTINGS)
+
+
+def test_snapshot_round_trips_to_the_same_reading(tmp_path):
+    r = reading(comp("Conversations", State.PARTIAL_OUTAGE), comp("Images", group="APIs"))
+    doc = snapshot(decide(r, SETTINGS, built_at=NOW, live=True), SETTINGS)
+    store.save_last_known_good(tmp_path, doc)
+    loaded = store.load_last_known_good(tmp_path)
+    assert loaded.components == r.components
+    assert loaded.fetched_at == r.fetched_at and loaded.source == r.source
+
+
+def test_missing_snapshot_is_none_and_corrupt_one_is_reported(tmp_path):
+    assert store.load_last_known_good(tmp_path) is None
+    (tmp_path / store.LAST_KNOWN_GOOD).write_text('{"verdict": "operational", "checked_at": ')
+    with pytest.raises(UpstreamError, match="corrupt last-known-good"):
+        store.load_last_known_good(tmp_path)
+
+
+@pytest.mark.parametrize("bad", [
+    {"checked_at": None, "verdict": "unknown"},          # an unknown build holds no reading
+    {"checked_at": "yesterday", "source": "x"},           # no usable time
+    {"checked_at": "2026-11-27T12:00:00Z", "source": "x", "components": [{"id": 1}]},
+    [],
+])
+def test_a_snapshot_without_a_reading_never_replaces_a_good_one(tmp_path, bad):
+    good = live_snapshot()
+    store.save_last_known_good(tmp_path, good)
+    with pytest.raises(UpstreamError):
+        store.save_last_known_good(tmp_path, bad)
+    assert json.loads((tmp_path / store.LAST_KNOWN_GOOD).read_text()) == good
+
+
+def test_atomic_write_leaves_no_temporary_files(tmp_path):
+    store.save_last_known_good(tmp_path, live_snapshot())
+    store.save_last_known_good(tmp_path, live_snapshot(State.OPERATIONAL))
+    assert [p.name for p in tmp_path.iterdir()] == [store.LAST_KNOWN_GOOD]
+
+
+@pytest.mark.parametrize("raw, key", [
+    ({"deadline_seconds": 0}, "deadline_seconds"),
+    ({"deadline_seconds": 600}, "deadline_seconds"),
+    ({"max_age_minutes": "60"}, "max_age_minutes"),
+    ({"max_age_minutes": True}, "max_age_minutes"),
+    ({"sources": []}, "sources"),
+    ({"sources": ["http://status.openai.com/x"]}, "sources"),
+    ({"sources": [1]}, "sources"),
+    ({"status_page": "http://status.openai.com"}, "status_page"),
+    ({"scope_group": ["ChatGPT"]}, "scope_group"),
+])
+def test_bad_settings_name_the_key(raw, key):
+    with pytest.raises(SettingsError, match=rf"^extra\.status\.{key}: "):
+        settings_from_mapping(raw)
+
+
+def test_settings_defaults_and_loopback_http():
+    assert settings_from_mapping(None) == Settings()
+    s = settings_from_mapping({"sources": ["http://127.0.0.1:8000/x", "tests/f.json"],
+                               "deadline_seconds": 5})
+    assert s.sources == ("http://127.0.0.1:8000/x", "tests/f.json") and s.deadline_seconds == 5.0
+
+
+def test_status_source_replaces_the_sources():
+    s = with_environment(SETTINGS, {"STATUS_SOURCE": "http://localhost:9/x.json"})
+    assert s.sources == ("http://localhost:9/x.json",)
+    assert with_environment(SETTINGS, {}) is SETTINGS
+    with pytest.raises(SettingsError, match="^STATUS_SOURCE: "):
+        with_environment(SETTINGS, {"STATUS_SOURCE": "http://example.com/x.json"})
