@@ -16,7 +16,7 @@ from typing import Any, Callable
 from . import fetch as fetching
 from . import formats, render, store
 from .errors import UpstreamError
-from .model import Reading
+from .model import IncidentStatus, Reading, State
 from .settings import Settings
 from .verdict import Status, decide, scope_problem
 
@@ -81,18 +81,38 @@ def _first_usable(settings: Settings, clock: Callable[[], datetime], log: loggin
                         read_timeout=settings.read_timeout_seconds,
                         max_bytes=settings.max_bytes, retries=settings.retries,
                         user_agent=settings.user_agent)
-            reading = formats.parse(got.body, got.content_type, source, clock())
-            problem = scope_problem(reading, settings)
-            if problem:
-                raise UpstreamError(f"{source}: unusable, {problem}")
+            reading = _usable(got, source, settings, clock())
         except UpstreamError as exc:
             failures.append(str(exc))
             log.warning("status: %s", exc)
             continue
         log.info("status: read %s (%s format, %d components, %d open incidents)", source,
                  reading.format, len(reading.components), len(reading.open_incidents))
+        unreadable = _unreadable(reading)
+        if unreadable:
+            log.warning("status: %s: values we do not recognise, shown as unknown: %s",
+                        source, ", ".join(unreadable))
         return reading, failures
     return None, failures
+
+
+def _usable(got: fetching.Fetched, source: str, settings: Settings, now: datetime) -> Reading:
+    """The parsed reading if it can answer the question; UpstreamError naming the source if not."""
+    try:
+        reading = formats.parse(got.body, got.content_type, source, now)
+    except UpstreamError as exc:
+        raise UpstreamError(f"{source}: {exc}") from None
+    problem = scope_problem(reading, settings)
+    if problem:
+        raise UpstreamError(f"{source}: unusable, {problem}")
+    return reading
+
+
+def _unreadable(reading: Reading) -> list[str]:
+    """Names of components and incidents whose state upstream gave in a form we cannot read."""
+    names = [c.name for c in reading.components if c.state is State.UNKNOWN]
+    names += [i.name for i in reading.open_incidents if i.status is IncidentStatus.UNKNOWN]
+    return names
 
 
 def _last_known_good(cache_dir: Path, log: logging.Logger) -> Reading | None:

@@ -72,7 +72,10 @@ def scope_problem(reading: Reading, settings: Settings) -> str | None:
         return None
     if not reading.components:
         return "it lists no components"
-    if any(in_scope(c, settings) for c in reading.components):
+    scope = [c for c in reading.components if in_scope(c, settings)]
+    if scope and all(c.state is State.UNKNOWN for c in scope):
+        return "every component in scope has a state we cannot read (a format change?)"
+    if scope:
         return None
     groups = sorted({c.group for c in reading.components if c.group})
     return (f"the scope (groups {list(settings.scope_groups)}, components "
@@ -115,6 +118,9 @@ def _worst(reading: Reading, scope: tuple[Component, ...], incidents: tuple[Inci
         if not known:
             return State.UNKNOWN  # every component in scope had a value we cannot read
         worst = max(known, key=lambda s: s.severity)
+        if worst is State.OPERATIONAL and len(known) < len(scope):
+            # "Fine, except one we cannot read" is not "operational".
+            return State.UNKNOWN
     else:
         # A feed names only the components of open incidents, with no group.
         listed = [c.state for c in reading.components if c.state is not State.UNKNOWN]

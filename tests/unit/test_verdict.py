@@ -25,8 +25,7 @@ S = State
     ([S.OPERATIONAL, S.OPERATIONAL], S.MAJOR_OUTAGE, S.OPERATIONAL),
     # One value we cannot read does not hide an outage, nor invent one.
     ([S.UNKNOWN, S.DEGRADED], S.OPERATIONAL, S.DEGRADED),
-    ([S.UNKNOWN, S.OPERATIONAL], S.OPERATIONAL, S.OPERATIONAL),
-    ([S.UNKNOWN, S.UNKNOWN], S.OPERATIONAL, S.UNKNOWN),
+    ([S.UNKNOWN, S.OPERATIONAL], S.OPERATIONAL, S.UNKNOWN),
 ])
 def test_worst_state_in_scope(chatgpt, other, expected):
     components = [comp(f"c{i}", s) for i, s in enumerate(chatgpt)]
@@ -134,3 +133,10 @@ def test_feed_reading_decides_from_open_incidents(listed, open_, expected):
     status = decide(r, SETTINGS, built_at=NOW, live=True)
     assert status.verdict is expected
     assert any("feed" in n for n in status.notes)
+
+
+def test_a_scope_of_unreadable_states_is_unknown_not_operational():
+    r = reading(comp("a", S.UNKNOWN), comp("b", S.UNKNOWN), comp("Images", group="APIs"))
+    status = decide(r, SETTINGS, built_at=NOW, live=True)
+    assert (status.verdict, status.freshness) == (S.UNKNOWN, "unknown")
+    assert "cannot read" in status.notes[-1]
