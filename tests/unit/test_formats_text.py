@@ -1,0 +1,111 @@
+"""HTML, ProseMirror and markdown bodies to plain text; links kept only when https on one host."""
+
+from __future__ import annotations
+
+import pytest
+
+from status_engine.formats.feed import read_body
+from status_engine.formats.text import html_to_text, prosemirror_to_text, same_host_https
+from status_engine.model import State
+
+
+@pytest.mark.parametrize(("raw", "text"), [
+    ("plain words", "plain words"),
+    ("<p>One</p><p>Two</p>", "One\n\nTwo"),
+    ("line<br>break<br/>again<br />end", "line\nbreak\nagain\nend"),
+    ("<ul><li>Web</li><li>Mobile</li></ul>", "• Web\n• Mobile"),
+    ("Tom &amp; Jerry &lt;3 &#8212; &quot;ok&quot;", 'Tom & Jerry <3 — "ok"'),
+    ("<b>bold</b>   and\t\tspaced", "bold and spaced"),
+    ("<script>alert(1)</script>after", "after"),
+    ("<style>p{}</style><p>kept</p>", "kept"),
+    ('<a href="javascript:alert(1)">the words</a>', "the words"),
+    ("<img src=x onerror=y>", ""),
+    ("See [the docs](https://example.com) and **this**", "See the docs and this"),
+    ("## Heading\n- one\n- two", "Heading\n• one\n• two"),
+    ("a\u202eb\u200bc\x07d", "abc d"),  # bidi override and zero-width go, a bell is a space
+    ("<![foo[ x ]]>tail", "tail"),  # html.parser asserts here; the fallback still reads
+    ("", ""),
+    (None, ""),
+    (42, ""),
+])
+def test_html_to_text(raw: object, text: str) -> None:
+    assert html_to_text(raw) == text
+
+
+def test_html_to_text_caps_length() -> None:
+    assert len(html_to_text("x" * 100_000)) == 5000
+
+
+@pytest.mark.parametrize(("doc", "text"), [
+    ({"type": "doc", "content": [{"type": "paragraph", "content": [
+        {"type": "text", "text": "Hello "}, {"type": "text", "text": "world", "marks": [
+            {"type": "link", "attrs": {"href": "javascript:alert(1)"}}]}]}]}, "Hello world"),
+    ({"type": "doc", "content": [
+        {"type": "paragraph", "content": [{"type": "text", "text": "One"}]},
+        {"type": "paragraph", "content": [{"type": "text", "text": "a"},
+                                          {"type": "hard_break"}, {"type": "text", "text": "b"}]}]},
+     "One\n\na\nb"),
+    ({"feature_set": "basic", "text_node": {"type": "doc", "content": [
+        {"type": "bulletList", "content": [
+            {"type": "listItem", "content": [{"type": "paragraph", "content": [
+                {"type": "text", "text": "x"}]}]}]}]}}, "• x"),
+    ({"feature_set": "basic", "markdown": "**Fixed** in [v2](https://x)"}, "Fixed in v2"),
+    ({"type": "doc", "content": "not a list"}, ""),
+    ("just a string", ""),
+    (None, ""),
+])
+def test_prosemirror_to_text(doc: object, text: str) -> None:
+    assert prosemirror_to_text(doc) == text
+
+
+def test_prosemirror_depth_is_bounded() -> None:
+    doc: dict = {"type": "text", "text": "deep"}
+    for _ in range(5000):
+        doc = {"type": "paragraph", "content": [doc]}
+    assert prosemirror_to_text(doc) == ""
+
+
+HOST = "status.openai.com"
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("https://status.openai.com/incidents/01ABC", "https://status.openai.com/incidents/01ABC"),
+    ("https://status.openai.com//incidents/01ABC", "https://status.openai.com/incidents/01ABC"),
+    ("HTTPS://Status.OpenAI.com/incidents/01ABC", "https://status.openai.com/incidents/01ABC"),
+    ("https://status.openai.com/incidents/01ABC?x=1#top", "https://status.openai.com/incidents/01ABC?x=1"),
+    ("http://status.openai.com/incidents/01ABC", None),
+    ("javascript:alert(1)", None),
+    ("//status.openai.com/incidents/01ABC", None),
+    ("/incidents/01ABC", None),
+    ("https://status.openai.com.evil.example/incidents/1", None),
+    ("https://evil.example/status.openai.com", None),
+    ("https://sub.status.openai.com/x", None),
+    ("https://user:pw@status.openai.com/x", None),
+    ("https://status.openai.com@evil.example/x", None),
+    ('https://status.openai.com/x" onmouseover="x', None),
+    ("https://status.openai.com/<img src=x onerror=y>", None),
+    ("https://status.openai.com/a b", None),
+    ("https://status.openai.com:99999/x", None),
+    ("https://[::1/x", None),
+    ("", None),
+    (None, None),
+    (["https://status.openai.com/"], None),
+])
+def test_same_host_https(url: object, expected: str | None) -> None:
+    assert same_host_https(url, HOST) == expected
+
+
+def test_same_host_https_needs_a_host() -> None:
+    assert same_host_https("https://status.openai.com/x", "") is None
+
+
+def test_feed_body_reading() -> None:
+    body = read_body(
+        "<b>Status: Monitoring</b><br/><br/>Recovery is underway.<br/>Status: resolved soon."
+        "<br/><br/><b>Affected components</b>\n<ul>\n<li>Mobile (iOS) (Full outage)</li>\n"
+        "<li>Search (Sparkly)</li><li>No state</li></ul>")
+    assert body.status == "monitoring"
+    assert body.components == (("Mobile (iOS)", State.MAJOR_OUTAGE), ("Search", State.UNKNOWN),
+                               ("No state", State.UNKNOWN))
+    assert body.text == "Recovery is underway.\nStatus: resolved soon."
+    assert read_body("no header at all").status == "unknown"
