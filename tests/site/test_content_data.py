@@ -46,27 +46,33 @@ def _second(entries: list) -> dict:
     return entries[1]
 
 
-@pytest.mark.parametrize("case, change, expected", [
+FAQ_CASES = [
     ("missing answer", lambda e: _second(e).pop("answer"), ("'answer' is missing",)),
     ("answer of the wrong type", lambda e: _second(e).update(answer=["a", "list"]),
      ("'answer' must be non-empty text, not a list",)),
     ("source without a url", lambda e: _second(e)["sources"][0].pop("url"),
      ("sources item 1", "'url' is missing")),
     ("misspelt key", lambda e: _second(e).update(anwser="text"), ("unknown key 'anwser'",)),
-])
+]
+OUTAGE_CASES = [
+    ("missing cause", lambda e: _second(e).pop("cause"), ("'cause' is missing",)),
+    ("date of the wrong type", lambda e: _second(e).update(date="last Tuesday"),
+     ("'date' must be a date",)),
+    ("source of the wrong type", lambda e: _second(e).update(source="https://example.org"),
+     ("source must be a mapping",)),
+]
+
+
+@pytest.mark.parametrize("case, change, expected", FAQ_CASES,
+                         ids=[c[0].replace(" ", "-") for c in FAQ_CASES])
 def test_malformed_faq_entry_stops_the_build(project, case, change, expected):
     question = yaml.safe_load((project / FAQ).read_text(encoding="utf-8"))[1]["question"]
     _edit(project, FAQ, change)
     _assert_one_error_line(run_build(project), FAQ, "entry 2", question, *expected)
 
 
-@pytest.mark.parametrize("case, change, expected", [
-    ("missing cause", lambda e: _second(e).pop("cause"), ("'cause' is missing",)),
-    ("date of the wrong type", lambda e: _second(e).update(date="last Tuesday"),
-     ("'date' must be a date",)),
-    ("source of the wrong type", lambda e: _second(e).update(source="https://example.org"),
-     ("source must be a mapping",)),
-])
+@pytest.mark.parametrize("case, change, expected", OUTAGE_CASES,
+                         ids=[c[0].replace(" ", "-") for c in OUTAGE_CASES])
 def test_malformed_outage_entry_stops_the_build(project, case, change, expected):
     title = yaml.safe_load((project / OUTAGES).read_text(encoding="utf-8"))[1]["title"]
     _edit(project, OUTAGES, change)
