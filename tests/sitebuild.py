@@ -5,7 +5,9 @@ A plain module (not conftest) so tests in any folder can import it by one unambi
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -52,3 +54,13 @@ def run_build(project: Path, env: dict[str, str] | None = None, strict: bool = T
     proc = subprocess.run(cmd, cwd=project, env=full_env, capture_output=True, text=True,
                           timeout=timeout)
     return Build(project, project / "site", proc.returncode, proc.stdout + proc.stderr)
+
+
+def set_status(project: Path, **values: object) -> None:
+    """Override settings under `extra.status` in the copied mkdocs.yml."""
+    path = project / "mkdocs.yml"
+    text = path.read_text()
+    for key, value in values.items():
+        text = re.sub(rf"^    {key}:.*\n(?:      - .*\n)*", "", text, flags=re.M)
+        text = text.replace("  status:\n", f"  status:\n    {key}: {json.dumps(value)}\n", 1)
+    path.write_text(text)

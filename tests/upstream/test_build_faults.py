@@ -18,7 +18,7 @@ import pytest
 from bs4 import BeautifulSoup
 from werkzeug import Response
 
-from sitebuild import FIXTURES, Build, run_build
+from sitebuild import FIXTURES, Build, run_build, set_status
 from status_engine import formats, render, store
 from status_engine.settings import Settings
 from status_engine.verdict import decide
@@ -32,16 +32,6 @@ XML_BOMB = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
 CHALLENGE = (b"<!DOCTYPE html><html><head><title>Just a moment...</title></head>"
              b"<body>Checking your browser</body></html>")
 DEADLINE = 3
-
-
-def set_status(project: Path, **values: object) -> None:
-    """Override settings under `extra.status` in the copied mkdocs.yml."""
-    path = project / "mkdocs.yml"
-    text = path.read_text()
-    for key, value in values.items():
-        text = re.sub(rf"^    {key}:.*\n(?:      - .*\n)*", "", text, flags=re.M)
-        text = text.replace("  status:\n", f"  status:\n    {key}: {json.dumps(value)}\n", 1)
-    path.write_text(text)
 
 
 def seed_last_known_good(project: Path, minutes_ago: int = 5) -> bytes:
