@@ -1,0 +1,249 @@
+"""One HTTP request bounded by an absolute deadline and a body size; the engine's only socket code.
+
+The request runs in a daemon worker thread and the caller waits for it only until the deadline:
+then it shuts the socket down (which unblocks the worker's recv, so the worker ends and closes the
+connection) and raises. This holds against a server that never answers or trickles a byte at a
+time, where socket timeouts alone never fire. The body is read as a stream, at most max_bytes + 1
+bytes on the wire and after gzip decoding. Every failure is one `UpstreamError` line.
+"""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import ssl
+import threading
+import zlib
+from dataclasses import dataclass
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.exceptions import NameResolutionError, ProtocolError
+
+from .errors import UpstreamError
+
+ACCEPT = ("application/json, application/atom+xml, application/rss+xml, "
+          "application/xml;q=0.9, */*;q=0.1")
+CHUNK_BYTES = 16 * 1024
+# After shutting a stuck socket down the worker ends within milliseconds; never wait much longer.
+ABORT_GRACE_SECONDS = 0.3
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one fetch may spend, shared by all its attempts and redirect hops."""
+
+    source: str  # named in every error message
+    deadline: float
+    budget: float  # seconds from the start of the fetch to the deadline, for messages
+    connect_timeout: float
+    read_timeout: float
+    max_bytes: int
+    user_agent: str
+    clock: Callable[[], float]
+
+    def remaining(self) -> float:
+        return self.deadline - self.clock()
+
+    def fail(self, cause: str) -> UpstreamError:
+        return UpstreamError(f"{self.source}: {' '.join(cause.split())}")
+
+    def deadline_error(self) -> UpstreamError:
+        return self.fail(f"no answer within the {self.budget:.3g} s deadline")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One HTTP answer: a redirect, an error status, or a 2xx with its capped body."""
+
+    status: int
+    url: str
+    content_type: str
+    body: bytes  # read only for 2xx answers
+    location: str | None
+    retry_after: str | None
+
+
+class _Refused(Exception):
+    """A cause found while reading (size, encoding) whose message is already the one to show."""
+
+
+def exchange(limits: Limits, url: str) -> Answer:
+    """One request in a worker thread; the caller waits only until the deadline."""
+    remaining = limits.remaining()
+    if remaining <= 0:
+        raise limits.deadline_error()
+    job = _Exchange(url, limits)
+    worker = threading.Thread(target=job.run, name="status-fetch", daemon=True)
+    worker.start()
+    worker.join(remaining)
+    if worker.is_alive():
+        job.abort()  # unblocks the worker's recv; it then closes the connection itself
+        worker.join(ABORT_GRACE_SECONDS)
+        raise limits.deadline_error()
+    if job.error is not None:
+        if _timed_out(job.error) and limits.remaining() < 0.1:
+            raise limits.deadline_error() from job.error
+        raise limits.fail(_describe(job.error)) from job.error
+    assert job.answer is not None
+    return job.answer
+
+
+class _Exchange:
+    """State shared by the worker (which talks) and the caller (which may abort at the deadline)."""
+
+    def __init__(self, url: str, limits: Limits) -> None:
+        self.url = url
+        self.limits = limits
+        self.answer: Answer | None = None
+        self.error: BaseException | None = None
+        self._conn: HTTPConnection | None = None
+        self._aborted = False
+        # Guards the socket so abort() never shuts down a descriptor the worker already closed.
+        self._lock = threading.Lock()
+
+    def run(self) -> None:
+        try:
+            self.answer = self._talk()
+        except BaseException as exc:  # handed to the caller, which turns it into one line
+            self.error = exc
+        finally:
+            with self._lock:
+                if self._conn is not None:
+                    self._conn.close()
+
+    def abort(self) -> None:
+        with self._lock:
+            self._aborted = True
+            sock = self._conn.sock if self._conn is not None else None
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass  # already closed or never connected
+
+    def _stop_if_aborted(self) -> None:
+        with self._lock:
+            if self._aborted:
+                raise TimeoutError("aborted at the deadline")
+
+    def _talk(self) -> Answer:
+        parts = urlsplit(self.url)
+        remaining = max(0.01, self.limits.remaining())
+        conn = _connection(parts.scheme, parts.hostname or "", parts.port,
+                           min(self.limits.connect_timeout, remaining))
+        with self._lock:
+            self._conn = conn
+        self._stop_if_aborted()
+        conn.connect()
+        self._stop_if_aborted()  # abort() may have come while connect() had no socket to shut
+        conn.timeout = min(self.limits.read_timeout, max(0.01, self.limits.remaining()))
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        headers = {"User-Agent": self.limits.user_agent, "Accept": ACCEPT,
+                   "Accept-Encoding": "gzip", "Connection": "close"}
+        conn.request("GET", target, headers=headers,
+                     preload_content=False, decode_content=False)
+        response = conn.getresponse()
+        try:
+            return _answer(self.url, response, self.limits.max_bytes)
+        finally:
+            response.close()
+
+
+def _connection(scheme: str, host: str, port: int | None, timeout: float) -> HTTPConnection:
+    if scheme == "https":
+        # Verification is always on: system trust store, hostname checked. No switch exists.
+        return HTTPSConnection(host, port, timeout=timeout, cert_reqs="CERT_REQUIRED")
+    return HTTPConnection(host, port, timeout=timeout)
+
+
+def _answer(url: str, response, max_bytes: int) -> Answer:
+    headers = response.headers
+    media = headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
+    body = _read_body(response, max_bytes) if 200 <= response.status < 300 else b""
+    return Answer(response.status, url, media, body, headers.get("Location"),
+                  headers.get("Retry-After"))
+
+
+def _read_body(response, max_bytes: int) -> bytes:
+    """The body, at most max_bytes after decompression; refused as soon as it grows past that."""
+    length = response.headers.get("Content-Length", "").strip()
+    if length.isdigit() and int(length) > max_bytes:
+        raise _Refused(f"body larger than {max_bytes} bytes (Content-Length {length})")
+    decoder = _decoder(response.headers.get("Content-Encoding", ""))
+    body = bytearray()
+    received = 0
+    while chunk := response.read(CHUNK_BYTES, decode_content=False):
+        received += len(chunk)
+        if received > max_bytes:
+            raise _Refused(f"body larger than {max_bytes} bytes")
+        body += _decode(decoder, chunk, max_bytes + 1 - len(body))
+        if len(body) > max_bytes:
+            raise _Refused(f"body larger than {max_bytes} bytes once decompressed")
+    if decoder is not None:
+        body += decoder.flush()
+        if len(body) > max_bytes:
+            raise _Refused(f"body larger than {max_bytes} bytes once decompressed")
+    return bytes(body)
+
+
+def _decoder(encoding: str):
+    encoding = encoding.strip().lower()
+    if encoding in ("", "identity"):
+        return None
+    if encoding in ("gzip", "x-gzip"):
+        return zlib.decompressobj(16 + zlib.MAX_WBITS)
+    if encoding == "deflate":
+        return zlib.decompressobj()
+    raise _Refused(f"unsupported Content-Encoding {encoding!r}")
+
+
+def _decode(decoder, chunk: bytes, room: int) -> bytes:
+    if decoder is None:
+        return chunk
+    try:
+        # max_length bounds the output of one call, so a small bomb never expands in memory;
+        # output that reaches `room` is one byte over the cap, which the caller refuses.
+        return decoder.decompress(chunk, room)
+    except zlib.error as exc:
+        raise _Refused(f"corrupt compressed body ({exc})") from exc
+
+
+def _timed_out(exc: BaseException) -> bool:
+    return any(isinstance(e, TimeoutError) for e in _chain(exc))
+
+
+def _chain(exc: BaseException):
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+# Most specific first: urllib3 wraps socket errors, so the whole cause chain is searched.
+_CAUSES: tuple[tuple[Any, Callable[[BaseException], str]], ...] = (
+    (_Refused, str),
+    (ssl.SSLCertVerificationError, lambda e: "TLS certificate verify failed "
+                                             f"({getattr(e, 'verify_message', None) or e})"),
+    (ssl.SSLError, lambda e: f"TLS error ({getattr(e, 'reason', None) or e})"),
+    (ConnectionRefusedError, lambda e: "connection refused"),
+    ((NameResolutionError, socket.gaierror), lambda e: "cannot resolve the host name"),
+    (TimeoutError, lambda e: "timed out (connect or read timeout)"),
+    (ConnectionResetError, lambda e: "connection closed by the server"),
+    ((http.client.IncompleteRead, ProtocolError),
+     lambda e: "connection closed before the body was complete"),
+    (http.client.HTTPException, lambda e: f"malformed HTTP answer ({type(e).__name__}: {e})"),
+    (OSError, lambda e: f"network error ({e})"),
+)
+
+
+def _describe(exc: BaseException) -> str:
+    causes = list(_chain(exc))
+    for kind, describe in _CAUSES:
+        for cause in causes:
+            if isinstance(cause, kind):
+                return describe(cause)
+    return f"unexpected error ({type(exc).__name__}: {exc})"
