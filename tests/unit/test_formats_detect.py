@@ -163,3 +163,30 @@ def test_hostile_statuspage_keeps_no_shortlink_or_page_link() -> None:
     assert reading.page_name == HOSTILE
     assert reading.indicator is State.UNKNOWN
     assert {c.state for c in reading.components} == {State.OPERATIONAL, State.UNKNOWN}
+
+
+def test_names_lose_control_and_invisible_characters() -> None:
+    data = json.loads(body("statuspage_operational.json"))
+    data["components"][2]["name"] = "Conver\u202esations\nX\u200b\tY"
+    reading = parse_bytes(json.dumps(data).encode())
+    assert reading.components[0].name == "Conversations X Y"
+
+
+def test_times_at_the_edge_of_the_calendar_are_unknown_not_errors() -> None:
+    data = json.loads(body("incidentio_degraded.json"))
+    incident = data["summary"]["ongoing_incidents"][0]
+    incident["published_at"] = "0001-01-01T00:00:00+01:00"
+    incident["component_impacts"] = [{"start_at": "9999-12-31T23:59:59-01:00"}]
+    reading = parse_bytes(json.dumps(data).encode())
+    assert reading.incidents[0].started_at is None
+
+
+def test_a_parser_bug_still_ends_as_upstream_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from status_engine.formats import incidentio
+
+    def broken(*_args: object) -> Reading:
+        raise KeyError("surprise")
+
+    monkeypatch.setattr(incidentio, "parse_summary", broken)
+    with pytest.raises(UpstreamError, match="unexpected shape .* KeyError"):
+        parse_bytes(body("incidentio_degraded.json"))

@@ -46,12 +46,56 @@ json_values = st.recursive(
     | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=4), inner, max_size=6),
     max_leaves=40,
 )
-# Shapes that pass detection, so the format parsers themselves get exercised.
-incidentio_like = st.builds(lambda s: {"summary": s},
-                            st.dictionaries(st.sampled_from(KEYS), json_values, max_size=8))
-statuspage_like = st.builds(lambda c, rest: {"page": {}, "components": c, **rest},
-                            st.lists(json_values, max_size=5),
-                            st.dictionaries(st.sampled_from(KEYS), json_values, max_size=6))
+
+
+def shaped(**fields: Any) -> st.SearchStrategy[dict[str, Any]]:
+    """A dict with any subset of the real keys, each holding its expected shape or any JSON."""
+    return st.fixed_dictionaries({}, optional={k: v | json_values for k, v in fields.items()})
+
+
+def full(**fields: Any) -> st.SearchStrategy[dict[str, Any]]:
+    """A dict with every key (mostly well-shaped): the top level, so the depths get reached."""
+    return st.fixed_dictionaries({k: v | json_values for k, v in fields.items()})
+
+
+def some(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[list[Any]]:
+    """A list of mostly well-shaped items with the odd stray value among them."""
+    return st.lists(strategy | leaves, max_size=3)
+
+
+# Shapes that pass detection and mirror the real nesting, so the format parsers themselves
+# get exercised at every level, not just turned away at the door.
+word = st.sampled_from(WORDS) | st.text(max_size=8)
+affected = shaped(component_id=word, status=word, current_status=word)
+pm_doc = json_values | st.builds(lambda t: {"type": "doc", "content": [
+    {"type": "paragraph", "content": [{"type": "text", "text": t}]}]}, word)
+io_update = shaped(published_at=word, to_status=word, message_string=word, message=pm_doc)
+io_incident = shaped(id=word, name=word, status=word, type=word, published_at=word,
+                     affected_components=some(affected), updates=some(io_update),
+                     component_impacts=some(shaped(start_at=word, component_id=word)),
+                     starts_at=word, ends_at=word)
+io_component = shaped(component_id=word, name=word, hidden=st.booleans())
+io_item = shaped(group=shaped(name=word, hidden=st.booleans(), components=some(io_component)),
+                 component=io_component)
+VALID = {"id": "c1", "component_id": "c1", "name": "Conversations", "status": "operational"}
+incidentio_like = st.builds(lambda s: {"summary": s}, full(
+    name=word, public_url=word, components=st.lists(shaped(id=word, name=word)).map(
+        lambda c: [*c, VALID]),
+    structure=shaped(items=some(io_item)), affected_components=some(affected),
+    ongoing_incidents=some(io_incident), scheduled_maintenances=some(io_incident)))
+
+sp_update = shaped(status=word, body=word, created_at=word, display_at=word)
+sp_incident = shaped(id=word, name=word, status=word, impact=word, created_at=word,
+                     started_at=word, shortlink=word, incident_updates=some(sp_update),
+                     components=some(shaped(id=word)), scheduled_for=word,
+                     scheduled_until=word)
+sp_component = shaped(id=word, name=word, status=word, group=st.booleans(), group_id=word)
+statuspage_like = st.builds(lambda c, rest: {**rest, "components": [*c, VALID]},
+                            some(sp_component),
+                            full(page=shaped(name=word, url=word),
+                                   status=shaped(indicator=word),
+                                   incidents=some(sp_incident),
+                                   scheduled_maintenances=some(sp_incident)))
 
 
 def text_fields(value: Any) -> list[tuple[str, Any]]:

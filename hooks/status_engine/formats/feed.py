@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, NamedTuple
+from typing import NamedTuple
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden
@@ -73,14 +73,11 @@ def load(body: bytes) -> Element:
         raise UpstreamError("XML in an unreadable encoding") from None
 
 
-def is_feed(root: Element) -> bool:
-    return root.tag in (f"{ATOM}feed", "rss")
-
-
 def parse_root(root: Element, source: str, fetched_at: datetime) -> Reading:
     """A Reading from an Atom or RSS tree; UpstreamError for any other XML."""
     if root.tag == f"{ATOM}feed":
-        title, entries = root.findtext(f"{ATOM}title"), [_atom(e) for e in root.iter(f"{ATOM}entry")]
+        title = root.findtext(f"{ATOM}title")
+        entries = [_atom(e) for e in root.iter(f"{ATOM}entry")]
     elif root.tag == "rss":
         channel = root.find("channel")
         channel = channel if channel is not None else root
