@@ -113,3 +113,10 @@ def test_feed_body_reading() -> None:
                                ("No state", State.UNKNOWN))
     assert body.text == "Recovery is underway.\nStatus: resolved soon."
     assert read_body("no header at all").status == "unknown"
+
+
+def test_feed_components_after_a_long_update_are_still_read() -> None:
+    body = read_body("<b>Status: Investigating</b><br/>" + "words " * 3000 + "<br/><br/>"
+                     "<b>Affected components</b><ul><li>Login (Partial outage)</li></ul>")
+    assert body.components == (("Login", State.PARTIAL_OUTAGE),)
+    assert len(body.text) == 5000

@@ -143,7 +143,8 @@ def read_body(html: str) -> Body:
     """Split an entry's HTML into its status word, its component list and its prose."""
     status, components, prose = "unknown", [], []
     in_list = False
-    for line in html_to_text(html).split("\n"):
+    # Uncapped here: the component list comes after the prose, which is capped on its own.
+    for line in html_to_text(html, limit=len(html)).split("\n"):
         line = line.strip()
         header = _STATUS_LINE.match(line)
         if header and status == "unknown" and not any(prose):  # the header, not later prose

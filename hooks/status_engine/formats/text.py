@@ -56,7 +56,7 @@ class _TextParser(HTMLParser):
             self.parts.append(data)
 
 
-def html_to_text(value: Any) -> str:
+def html_to_text(value: Any, limit: int = TEXT_LIMIT) -> str:
     """Plain text from an HTML, markdown-ish or plain string; "" for anything else."""
     if not isinstance(value, str) or not value:
         return ""
@@ -67,7 +67,7 @@ def html_to_text(value: Any) -> str:
         raw = "".join(parser.parts)
     except AssertionError:  # html.parser's answer to some malformed declarations
         raw = unescape(re.sub(r"<[^>]*>?", " ", value))
-    return tidy(_unmarkdown(raw))
+    return tidy(_unmarkdown(raw), limit)
 
 
 def _unmarkdown(value: str) -> str:
@@ -78,12 +78,12 @@ def _unmarkdown(value: str) -> str:
     return re.sub(r"(?m)^[ \t]*[-*+][ \t]+", "• ", value)
 
 
-def tidy(value: str) -> str:
+def tidy(value: str, limit: int = TEXT_LIMIT) -> str:
     """Spaces collapsed inside lines, at most one blank line between paragraphs, a length cap."""
     lines = [" ".join(line.split()) for line in strip_controls(value, keep="\n").split("\n")]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
     text = re.sub(r"\n\n+(?=• )", "\n", text).strip()  # list items stay together
-    return text[:TEXT_LIMIT]
+    return text[:limit]
 
 
 def prosemirror_to_text(node: Any) -> str:
