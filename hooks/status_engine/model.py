@@ -179,7 +179,7 @@ def parse_time(raw: Any) -> datetime | None:
         return None
     try:
         return utc(datetime.fromisoformat(raw.strip().replace("z", "Z")))
-    except ValueError:
+    except (ValueError, OverflowError):  # "0001-01-01T00:00:00+01:00" overflows into UTC
         return None
 
 
