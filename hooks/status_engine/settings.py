@@ -42,6 +42,9 @@ class Settings:
     read_timeout_seconds: float = 10.0
     max_bytes: int = 2_000_000
     retries: int = 2
+    # Incident history read on every build besides the status sources (an Atom/RSS feed, or
+    # either JSON format), within the same deadline; its incidents are merged into history.json.
+    history_sources: tuple[str, ...] = ("https://status.openai.com/feed.atom",)
     # Where the last-known-good snapshot lives (relative to the config file's folder).
     cache_dir: str = ".cache/status"
     # Named in the User-Agent so upstream can reach whoever runs this copy.
@@ -56,9 +59,10 @@ class Settings:
         _check_range("retries", self.retries, 0, 5)
         if not self.sources:
             raise SettingsError(f"{CONFIG_KEY}.sources: list at least one status URL or file")
-        for source in self.sources:
-            if "://" in source:
-                check_source_url(source, key="sources")
+        for key in ("sources", "history_sources"):
+            for source in getattr(self, key):
+                if "://" in source:
+                    check_source_url(source, key=key)
         page = urlsplit(self.status_page)
         if page.scheme != "https" or not page.hostname:
             raise SettingsError(
@@ -96,13 +100,19 @@ def settings_from_mapping(raw: Mapping[str, Any] | None) -> Settings:
 
 
 def with_environment(settings: Settings, environ: Mapping[str, str] = os.environ) -> Settings:
-    """Apply STATUS_SOURCE (replaces the sources). STATUS_OFFLINE is read by the caller."""
+    """Apply STATUS_SOURCE (replaces the sources) and STATUS_HISTORY_SOURCE (replaces the
+    history sources). STATUS_OFFLINE is read by the caller."""
     source = environ.get("STATUS_SOURCE", "").strip()
-    if not source:
-        return settings
-    if "://" in source:
-        check_source_url(source, key="STATUS_SOURCE", prefix="")
-    return dataclasses.replace(settings, sources=(source,))
+    history = environ.get("STATUS_HISTORY_SOURCE", "").strip()
+    for key, value in (("STATUS_SOURCE", source), ("STATUS_HISTORY_SOURCE", history)):
+        if "://" in value:
+            check_source_url(value, key=key, prefix="")
+    if source:
+        # A replaced source means a test or a preview: never reach the real history feed then.
+        settings = dataclasses.replace(settings, sources=(source,), history_sources=())
+    if history:
+        settings = dataclasses.replace(settings, history_sources=(history,))
+    return settings
 
 
 def offline(environ: Mapping[str, str] = os.environ) -> bool:

@@ -1,0 +1,293 @@
+"""The incident history the site keeps itself: upstream only lists its last 25 to 90 incidents.
+
+Pure functions over frozen records. Each build merges what it read into the history carried from
+the previous build: incidents are keyed by id and updated in place, one dict lookup each, so ten
+years of incidents merge in linear time. Nothing is ever dropped because upstream dropped it.
+
+Ordering rule (clock skew): an upstream time more than SKEW_TOLERANCE after the moment we read
+it is replaced by that moment. A later update then wins by its time; two updates with the same
+time are the same update unless the second one closes the incident; an older update than the one
+kept (out of order) changes no status or text, but can still add components, an earlier start, a
+worse impact or a missing link.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Iterable, NamedTuple
+
+from .model import Impact, Incident, IncidentStatus, Reading, State, isoformat, utc
+
+SKEW_TOLERANCE = timedelta(minutes=5)
+_IMPACT_RANK = {Impact.NONE: 1, Impact.MINOR: 2, Impact.MAJOR: 3, Impact.CRITICAL: 4}
+# What a component most likely went through when only the incident's impact is known
+# (Statuspage defines impact from the worst component the same way).
+# Lookups instead of Enum(value) calls: 50 000 entries make the difference count.
+_STATUSES = {e.value: e for e in IncidentStatus}
+_IMPACTS = {e.value: e for e in Impact}
+_STATES = {e.value: e for e in State}
+STATE_OF_IMPACT = {Impact.MINOR: State.DEGRADED, Impact.MAJOR: State.PARTIAL_OUTAGE,
+                   Impact.CRITICAL: State.MAJOR_OUTAGE}
+
+
+@dataclass(frozen=True, slots=True)
+class Affected:
+    """A component an incident touched. Feeds only name components: then id == name."""
+
+    id: str
+    name: str
+    state: State = State.UNKNOWN  # the worst state seen while the incident was open
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    id: str
+    name: str
+    status: IncidentStatus
+    impact: Impact
+    started_at: datetime | None
+    resolved_at: datetime | None = None
+    updated_at: datetime | None = None  # of the update kept; ordering key, skew-corrected
+    url: str | None = None
+    components: tuple[Affected, ...] = ()
+    latest_status: str = ""
+    latest_text: str = ""
+    first_seen_at: datetime | None = None  # our clock
+
+
+@dataclass(frozen=True)
+class Catalogued:
+    """A component of the status page as last listed: the bars need names and groups."""
+
+    id: str
+    name: str
+    group: str | None = None
+
+
+class Archived(NamedTuple):
+    """An entry no page or feed of this build shows, kept as its JSON line from the history
+    file and decoded only if an update arrives for it (history_store decides which)."""
+
+    started: str  # its ISO start, "" if none: the file's sort key
+    line: str  # one JSON object, as entry_to_json wrote it
+
+
+@dataclass(frozen=True)
+class History:
+    entries: dict[str, Entry] = field(default_factory=dict)
+    components: dict[str, Catalogued] = field(default_factory=dict)
+    since: datetime | None = None  # from when the history can speak for every day
+    updated_at: datetime | None = None  # when it last changed
+    # Every entry is in `entries` or here; the bars, uptime, recent list and feed only need
+    # `entries` (history_store.load keeps there everything they could show).
+    archived: dict[str, Archived] = field(default_factory=dict)
+
+    @property
+    def count(self) -> int:
+        return len(self.entries) + len(self.archived)
+
+
+def trusted(value: datetime | None, seen_at: datetime) -> datetime | None:
+    """`value`, unless it is further in the future than clocks can honestly disagree."""
+    if value is not None and value > seen_at + SKEW_TOLERANCE:
+        return seen_at
+    return value
+
+
+def entry_from_incident(incident: Incident, reading: Reading) -> Entry:
+    """An Entry from one reading's incident, with names and states the reading knows."""
+    seen = reading.fetched_at
+    catalog = {c.id: c for c in reading.components}
+    latest = incident.latest
+    times = [trusted(t, seen) for t in (incident.updated_at, latest.at if latest else None)]
+    updated = max((t for t in times if t is not None), default=None)
+    affected = []
+    for cid in dict.fromkeys(incident.component_ids):
+        known = catalog.get(cid)
+        # A component's current state speaks for the incident only while it is open.
+        state = known.state if known and incident.status.is_open else State.UNKNOWN
+        affected.append(Affected(cid, known.name if known else cid, _bad_or_unknown(state)))
+    # A feed shows a closed incident's final component states ("Operational"), so the impact
+    # its parser derives from them says nothing about how bad the incident was.
+    impact = Impact.UNKNOWN if reading.format == "feed" and not incident.status.is_open \
+        else incident.impact
+    return Entry(
+        id=incident.id, name=incident.name, status=incident.status, impact=impact,
+        started_at=trusted(incident.started_at, seen),
+        resolved_at=None if incident.status.is_open else trusted(incident.resolved_at, seen),
+        updated_at=updated, url=incident.url, components=tuple(affected),
+        latest_status=latest.status if latest else "", latest_text=latest.text if latest else "",
+        first_seen_at=seen,
+    )
+
+
+def _bad_or_unknown(state: State) -> State:
+    # "Operational" on an incident's component says nothing about how bad the incident was.
+    return state if state.severity > State.MAINTENANCE.severity else State.UNKNOWN
+
+
+def merge(history: History, readings: Iterable[Reading], now: datetime) -> tuple[History, int]:
+    """`history` with every incident of `readings` merged in; and how many entries changed."""
+    components, since = dict(history.components), history.since
+    updates = []
+    for reading in readings:
+        if reading.components_known:
+            for c in reading.components:
+                components[c.id] = Catalogued(c.id, c.name, c.group)
+        updates += [entry_from_incident(i, reading) for i in reading.incidents]
+        since = _earliest(since, reading.fetched_at)
+    entries, archived, changed = _apply(history, updates)
+    for entry in changed:
+        since = _earliest(since, entry.started_at)
+    if not changed and components == history.components and since == history.since:
+        return history, 0
+    return History(entries, components, since, now, archived), len(changed)
+
+
+def merge_histories(local: History, remote: History, now: datetime) -> History:
+    """`local` with `remote`'s entries and components merged in (restore); `local` itself
+    when that adds nothing."""
+    remote_all = list(remote.entries.values()) + [_decode(a) for a in remote.archived.values()]
+    entries, archived, changed = _apply(local, remote_all)
+    components = {**remote.components, **local.components}
+    since = _earliest(local.since, remote.since)
+    if not changed and components == local.components and since == local.since:
+        return local
+    return History(entries, components, since, now, archived)
+
+
+def _apply(history: History, updates: list[Entry]) -> tuple[dict, dict, list[Entry]]:
+    """Merge each update into its entry, one dict lookup each (decoding an archived one only
+    when it is touched); the new entries and archive, and the entries that changed."""
+    entries, archived, changed = dict(history.entries), history.archived, []
+    for new in updates:
+        old = entries.get(new.id)
+        if old is None and new.id in archived:
+            old = _decode(archived[new.id])
+        merged = new if old is None else merge_entry(old, new)
+        if merged == old:
+            continue
+        if new.id in archived:
+            archived = dict(archived) if archived is history.archived else archived
+            del archived[new.id]
+        entries[new.id] = merged
+        changed.append(merged)
+    return entries, archived, changed
+
+
+def _decode(archived: Archived) -> Entry:
+    return entry_from_json(json.loads(archived.line))
+
+
+def merge_entry(old: Entry, new: Entry) -> Entry:
+    """One incident as two readings saw it: the newer update's status and text, the union of
+    everything else."""
+    newer = _newer(old, new)
+    base, other = (new, old) if newer else (old, new)
+    closed = not base.status.is_open
+    return dataclasses.replace(
+        base,
+        name=base.name or other.name,
+        impact=worst_impact(base.impact, other.impact),
+        started_at=_earliest(base.started_at, other.started_at),
+        resolved_at=(base.resolved_at or other.resolved_at) if closed else None,
+        url=base.url or other.url,
+        components=_union(base.components, other.components),
+        latest_status=base.latest_status if base.latest_text or not other.latest_text
+        else other.latest_status,
+        latest_text=base.latest_text or other.latest_text,
+        first_seen_at=_earliest(base.first_seen_at, other.first_seen_at),
+    )
+
+
+def _newer(old: Entry, new: Entry) -> bool:
+    """Whether `new` carries a later update than `old` (see the module's ordering rule)."""
+    same = (old.status, old.latest_text, old.name) == (new.status, new.latest_text, new.name)
+    if same:
+        return False  # a repeat, perhaps re-stamped by our clock: keep what we have
+    if old.updated_at is None or new.updated_at is None:
+        return new.updated_at is not None or old.updated_at is None
+    if new.updated_at == old.updated_at:
+        return old.status.is_open and not new.status.is_open
+    return new.updated_at > old.updated_at
+
+
+def worst_impact(a: Impact, b: Impact) -> Impact:
+    return a if _IMPACT_RANK.get(a, 0) >= _IMPACT_RANK.get(b, 0) else b
+
+
+def _union(first: tuple[Affected, ...], second: tuple[Affected, ...]) -> tuple[Affected, ...]:
+    found: dict[str, Affected] = {}
+    for a in first + second:
+        have = found.get(a.id)
+        if have is None:
+            found[a.id] = a
+        elif a.state.severity > have.state.severity:
+            found[a.id] = dataclasses.replace(have, state=a.state)
+    return tuple(found.values())
+
+
+def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:
+    if a is None or b is None:
+        return a or b
+    return min(a, b)
+
+
+# -- JSON: the history file holds one object per entry -----------------------------------
+
+def entry_to_json(e: Entry) -> dict[str, Any]:
+    return {
+        "id": e.id, "name": e.name, "status": e.status.value, "impact": e.impact.value,
+        "started_at": isoformat(e.started_at), "resolved_at": isoformat(e.resolved_at),
+        "updated_at": isoformat(e.updated_at), "url": e.url,
+        "components": [{"id": a.id, "name": a.name, "state": a.state.value}
+                       for a in e.components],
+        "latest_update": {"status": e.latest_status, "text": e.latest_text},
+        "first_seen_at": isoformat(e.first_seen_at),
+    }
+
+
+def entry_from_json(raw: dict[str, Any]) -> Entry:
+    latest = raw.get("latest_update") or {}
+    return Entry(
+        id=text_from_json(raw["id"]), name=text_from_json(raw["name"]), status=_STATUSES[raw["status"]],
+        impact=_IMPACTS[raw["impact"]], started_at=time_from_json(raw.get("started_at")),
+        resolved_at=time_from_json(raw.get("resolved_at")), updated_at=time_from_json(raw.get("updated_at")),
+        url=raw.get("url") if isinstance(raw.get("url"), str) else None,
+        # Component ids and names repeat across thousands of entries: share one string each.
+        components=tuple(Affected(sys.intern(text_from_json(a["id"])), sys.intern(text_from_json(a["name"])),
+                                  _STATES[a["state"]]) for a in raw["components"]),
+        latest_status=sys.intern(text_from_json(latest.get("status", ""))),
+        latest_text=text_from_json(latest.get("text", "")), first_seen_at=time_from_json(raw.get("first_seen_at")),
+    )
+
+
+def text_from_json(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, got {type(value).__name__}")
+    return value
+
+
+def time_from_json(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    return utc(datetime.fromisoformat(text_from_json(value)))  # ValueError when it is not a time
+
+
+def state_for(entry: Entry, affected: Affected) -> State:
+    """How bad `entry` was for one component: its own state if seen, else from the impact;
+    UNKNOWN when neither is known (an incident first seen after it was resolved)."""
+    if affected.state.severity > State.MAINTENANCE.severity:
+        return affected.state
+    return STATE_OF_IMPACT.get(entry.impact, State.UNKNOWN)
+
+
+def ended_at(entry: Entry, now: datetime) -> datetime:
+    """When the incident ended; an open one (or a closed one with no time) runs until `now`."""
+    if entry.status.is_open:
+        return now
+    return entry.resolved_at or entry.updated_at or now

@@ -1,0 +1,199 @@
+"""The history merge as a table: new, updated, resolved, dropped upstream, duplicate, clock skew,
+out of order; and the history file's round trip, corruption and schema."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from status_engine import history_store
+from status_engine.history import History, merge
+from status_engine.model import Component, Impact, Incident, IncidentStatus, Reading, State, Update
+
+T0 = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
+MIN = timedelta(minutes=1)
+OPEN, RESOLVED = IncidentStatus.INVESTIGATING, IncidentStatus.RESOLVED
+SCHEMA = json.loads(history_store.SCHEMA.read_text())
+
+
+def inc(iid="a", status=OPEN, at=T0, text="Investigating.", comps=("c1",), started=None,
+        impact=Impact.MAJOR, name="Chat errors"):
+    return Incident(iid, name, status, impact, started or T0 - 30 * MIN,
+                    url=f"https://status.example.com/incidents/{iid}",
+                    resolved_at=None if status.is_open else at, updated_at=at,
+                    component_ids=comps, updates=(Update(at, status.value, text),))
+
+
+def read(*incidents, at=T0, fmt="incidentio", state=State.PARTIAL_OUTAGE):
+    return Reading(fmt, "https://status.example.com/x", at,
+                   components=(Component("c1", "Conversations", state, "ChatGPT"),),
+                   incidents=incidents)
+
+
+def run(*readings):
+    history = History()
+    for r in readings:
+        history, _ = merge(history, [r], r.fetched_at)
+    return history
+
+
+# Each row: the readings, one build each, in order; then what the kept entry "a" must say.
+CASES = {
+    "new": ([read(inc())], OPEN, "Investigating."),
+    "updated": ([read(inc()), read(inc(status=IncidentStatus.IDENTIFIED, at=T0 + 10 * MIN,
+                                       text="Found it."), at=T0 + 11 * MIN)],
+                IncidentStatus.IDENTIFIED, "Found it."),
+    "resolved": ([read(inc()), read(inc(status=RESOLVED, at=T0 + 60 * MIN, text="Fixed."),
+                                    at=T0 + 61 * MIN)], RESOLVED, "Fixed."),
+    "out of order (older update arrives later)": (
+        [read(inc(status=RESOLVED, at=T0 + 60 * MIN, text="Fixed."), at=T0 + 61 * MIN),
+         read(inc(at=T0, text="Investigating."), at=T0 + 62 * MIN)], RESOLVED, "Fixed."),
+    "duplicate at the same time: resolution wins": (
+        [read(inc(status=RESOLVED, text="Fixed.")), read(inc(text="Investigating."))],
+        RESOLVED, "Fixed."),
+    "clock skew: a far-future update does not win over a later real one": (
+        [read(inc(at=T0 + timedelta(days=365), text="Skewed.")),
+         read(inc(status=RESOLVED, at=T0 + 30 * MIN, text="Fixed."), at=T0 + 31 * MIN)],
+        RESOLVED, "Fixed."),
+    "clock skew within tolerance is trusted": (
+        [read(inc(status=RESOLVED, at=T0 + 4 * MIN, text="Fixed.")),
+         read(inc(at=T0 + 3 * MIN, text="Investigating."), at=T0 + 5 * MIN)],
+        RESOLVED, "Fixed."),
+}
+
+
+@pytest.mark.parametrize("readings, status, text", CASES.values(), ids=CASES.keys())
+def test_merge_table(readings, status, text):
+    entry = run(*readings).entries["a"]
+    assert (entry.status, entry.latest_text) == (status, text)
+    assert entry.updated_at <= max(r.fetched_at for r in readings) + timedelta(minutes=5)
+
+
+def test_dropped_upstream_is_kept_and_others_are_added():
+    history = run(read(inc("a")), read(inc("b"), at=T0 + MIN))
+    assert set(history.entries) == {"a", "b"}
+
+
+def test_failed_or_empty_reading_changes_nothing():
+    history = run(read(inc("a")))
+    again, changed = merge(history, [], T0 + 60 * MIN)
+    assert again is history and changed == 0
+
+
+def test_repeat_reading_is_no_change_even_when_restamped_by_our_clock():
+    first = run(read(inc(at=T0 + timedelta(days=9))))  # future: replaced by our clock
+    again, changed = merge(first, [read(inc(at=T0 + timedelta(days=9)), at=T0 + 20 * MIN)],
+                           T0 + 20 * MIN)
+    assert changed == 0 and again is first
+
+
+def test_skewed_times_never_reach_the_record():
+    entry = run(read(inc(at=T0 + timedelta(days=9), started=T0 + timedelta(days=8)))).entries["a"]
+    assert entry.updated_at == T0 and entry.started_at == T0
+
+
+def test_worst_component_state_and_impact_survive_resolution():
+    history = run(read(inc(), state=State.MAJOR_OUTAGE),
+                  read(inc(status=RESOLVED, at=T0 + 60 * MIN, impact=Impact.NONE), at=T0 + 61 * MIN,
+                       state=State.OPERATIONAL))
+    entry = history.entries["a"]
+    assert entry.components[0].state is State.MAJOR_OUTAGE
+    assert entry.components[0].name == "Conversations"
+    assert entry.impact is Impact.MAJOR
+    assert entry.resolved_at == T0 + 60 * MIN
+
+
+def test_resolved_feed_entry_has_unknown_impact_not_none():
+    # The feed shows a resolved incident's final states ("Operational"): not how bad it was.
+    entry = run(read(inc(status=RESOLVED, impact=Impact.NONE), fmt="feed")).entries["a"]
+    assert entry.impact is Impact.UNKNOWN
+
+
+def test_earliest_start_is_kept_from_an_older_reading():
+    history = run(read(inc(started=T0 - 10 * MIN, at=T0 + 10 * MIN)),
+                  read(inc(started=T0 - 40 * MIN, at=T0), at=T0 + 20 * MIN))
+    assert history.entries["a"].started_at == T0 - 40 * MIN
+
+
+def test_round_trip_and_schema():
+    history = run(read(inc("a"), inc("b", status=RESOLVED)))
+    doc = history_store.to_document(history, "ChatGPT", "https://status.example.com")
+    jsonschema.validate(doc, SCHEMA)
+    assert history_store.from_document(json.loads(json.dumps(doc))) == history
+
+
+@pytest.mark.parametrize("indent", [None, 1])
+def test_saved_file_is_one_json_document_and_loads_back(tmp_path: Path, indent):
+    history = run(read(inc("a"), inc("b", status=RESOLVED, text='line\nbreak "quoted" ]}')))
+    doc = history_store.to_document(history, "ChatGPT", "https://status.example.com")
+    history_store.save(tmp_path / "history.json", history, "ChatGPT", "https://status.example.com")
+    text = (tmp_path / "history.json").read_text()
+    assert json.loads(text) == doc
+    if indent:  # any other valid layout (say, pretty-printed by hand) still loads
+        (tmp_path / "history.json").write_text(json.dumps(doc, indent=indent))
+    assert history_store.load(tmp_path, T0, logging.getLogger("test")) == history
+
+
+def test_old_entries_stay_archived_until_an_update_touches_them(tmp_path: Path):
+    old = T0 - timedelta(days=400)
+    history = run(read(*(inc(f"old{n}", status=RESOLVED, at=old + n * MIN,
+                             started=old + n * MIN) for n in range(300)), at=old + 400 * MIN),
+                  read(inc("new"), at=T0))
+    history_store.save(tmp_path / "history.json", history, "ChatGPT", "https://s.example.com")
+    loaded = history_store.load(tmp_path, T0, logging.getLogger("test"))
+    assert loaded.count == 301 and "new" in loaded.entries
+    assert len(loaded.entries) == history_store.SHOWN_LATEST  # the rest stay as lines
+    assert "old0" in loaded.archived
+    # A late update of an archived incident decodes it and merges as usual.
+    later, changed = merge(loaded, [read(inc("old0", status=RESOLVED, at=old + 1000 * MIN,
+                                             started=old, text="Postmortem."), at=T0)], T0)
+    assert changed == 1 and later.entries["old0"].latest_text == "Postmortem."
+    assert "old0" not in later.archived and later.count == 301
+    # Saving writes archived lines back untouched: the document equals a full decode.
+    history_store.save(tmp_path / "again.json", later, "ChatGPT", "https://s.example.com")
+    full = history_store.from_document(json.loads((tmp_path / "again.json").read_text()))
+    assert full.count == 301 and full.entries["old0"].latest_text == "Postmortem."
+    assert full.entries["old5"] == history.entries["old5"]
+
+
+def test_truncated_file_is_corrupt(tmp_path: Path):
+    history = run(read(inc("a"), inc("b")))
+    history_store.save(tmp_path / "history.json", history, "ChatGPT", "https://s.example.com")
+    lines = (tmp_path / "history.json").read_text().splitlines(keepends=True)
+    (tmp_path / "history.json").write_text("".join(lines[:-1]))  # lost its last line
+    assert history_store.load(tmp_path, T0, logging.getLogger("test")) == History()
+    assert list(tmp_path.glob("history.json.corrupt-*"))
+
+
+@pytest.mark.parametrize("content", [b"{not json", b"[]", b'{"schema_version": 1}',
+                                     b'{"schema_version": 1, "components": [], "incidents": '
+                                     b'[{"id": 3}]}', b"\xff\xfe"])
+def test_corrupt_file_is_moved_aside_with_a_warning(tmp_path: Path, caplog, content):
+    (tmp_path / "history.json").write_bytes(content)
+    with caplog.at_level(logging.WARNING, "test"):
+        history = history_store.load(tmp_path, T0, logging.getLogger("test"))
+    assert history == History()
+    aside = tmp_path / "history.json.corrupt-20261127T120000Z"
+    assert aside.read_bytes() == content and not (tmp_path / "history.json").exists()
+    assert "corrupt" in caplog.text and aside.name in caplog.text
+
+
+def test_missing_file_is_a_warning(tmp_path: Path, caplog):
+    with caplog.at_level(logging.WARNING, "test"):
+        assert history_store.load(tmp_path, T0, logging.getLogger("test")) == History()
+    assert "no " in caplog.text
+
+
+def test_ten_thousand_incidents_merge_in_linear_time():
+    import time
+    many = read(*(inc(f"i{n}") for n in range(10_000)))
+    start = time.perf_counter()
+    history, changed = merge(History(), [many], T0)
+    history, again = merge(history, [many], T0 + MIN)
+    assert changed == 10_000 and again == 0
+    assert time.perf_counter() - start < 5
