@@ -1,0 +1,136 @@
+"""The history page's HTML: 90-day bars, uptime and recent incidents, from a History.
+
+Markup is in templates/history.html (autoescaped, like every engine template); this module only
+turns the history into plain values. Only what a visitor reads is rendered (90 days, the last
+RECENT incidents), so the page stays small however long the history grows; the rest is linked.
+"""
+
+from __future__ import annotations
+
+import heapq
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from .history import STATE_OF_IMPACT, Catalogued, Entry, History, ended_at
+from .history_stats import NO_DATA, Day, day_bars, in_window, incidents_of, uptime
+from .model import Component, State, isoformat
+from .render import _ENV, safe_link
+from .settings import Settings
+from .verdict import in_scope
+
+OLDEST = datetime.min.replace(tzinfo=timezone.utc)
+
+DAYS = 90
+WINDOWS = (7, 30, 90)
+RECENT = 50
+WORDS = {
+    "operational": "no incident", "degraded": "degraded performance",
+    "partial_outage": "partial outage", "major_outage": "major outage",
+    "maintenance": "maintenance", "unknown": "incident, severity not known", NO_DATA: "no data",
+}
+# A letter per state, so the bars never rely on colour (the CSS adds a pattern as well).
+LETTERS = {"operational": "", "degraded": "D", "partial_outage": "P", "major_outage": "M",
+           "maintenance": "m", "unknown": "?", NO_DATA: "–"}
+
+
+def history_html(history: History, settings: Settings, now: datetime, base: str = "") -> str:
+    """The page body; `base` is the relative path from the page to the site root ("../")."""
+    return _ENV.get_template("history.html").render(h=view(history, settings, now),
+                                                     base=base).strip()
+
+
+def view(history: History, settings: Settings, now: datetime) -> dict[str, Any]:
+    recent = in_window(history, now - timedelta(days=DAYS), now)
+    scoped = scope_components(history, settings)
+    rows = [_row(c.name, incidents_of(recent, c), history, now) for c in scoped]
+    if not scoped:  # no component list yet (only feeds read): one bar for every incident
+        rows = [_row(f"All {settings.subject} incidents", incidents_of(recent, None), history,
+                     now)]
+    latest = heapq.nlargest(RECENT, history.entries.values(), key=_start)
+    return {
+        "subject": settings.subject,
+        "rows": rows,
+        "windows": WINDOWS,
+        "days": DAYS,
+        "incidents": [_incident(e, settings.status_host, now) for e in latest],
+        "total": history.count,
+        "shown": len(latest),
+        "since_iso": isoformat(history.since),
+        "since_text": _date(history.since) if history.since else "",
+        "by_component": bool(scoped),
+        "status_page": safe_link(settings.status_page, settings.status_host) or "",
+    }
+
+
+def scope_components(history: History, settings: Settings) -> list[Catalogued]:
+    """The in-scope components the history knows of, in the page's order."""
+    return [c for c in history.components.values()
+            if in_scope(Component(c.id, c.name, State.UNKNOWN, c.group), settings)]
+
+
+def _start(entry: Entry) -> datetime:
+    return entry.started_at or OLDEST
+
+
+def _row(name: str, touched: list, history: History, now: datetime) -> dict[str, Any]:
+    days = day_bars(touched, now, history.since, DAYS)
+    return {
+        "name": name,
+        "uptime": [{"days": w, "text": _percent(uptime(touched, now, history.since, w))}
+                   for w in WINDOWS],
+        "days": [_cell(d) for d in days],
+    }
+
+
+def _cell(day: Day) -> dict[str, Any]:
+    date_text = day.day.strftime("%-d %b %Y")
+    names = list(day.incidents[:3]) + ([f"and {len(day.incidents) - 3} more"]
+                                       if len(day.incidents) > 3 else [])
+    label = f"{date_text}: {WORDS[day.state]}" + (" — " + "; ".join(names) if names else "")
+    return {"state": day.state, "letter": LETTERS[day.state], "label": label,
+            "iso": day.day.isoformat()}
+
+
+def _percent(value: float | None) -> str:
+    if value is None:
+        return "no data"
+    # Floor, not round: 99.996 % must not read as 100 % when there was an outage.
+    floored = int(value * 100) / 100
+    return f"{floored:.2f} %"
+
+
+def _incident(e: Entry, host: str, now: datetime) -> dict[str, Any]:
+    return {
+        "name": e.name or "Unnamed incident",
+        "url": safe_link(e.url, host),
+        "status": e.status.value,
+        "open": e.status.is_open,
+        "impact": WORDS.get(_impact_word(e), "not known"),
+        "started_iso": isoformat(e.started_at),
+        "started_text": e.started_at.strftime("%-d %b %Y, %H:%M UTC") if e.started_at else "",
+        "duration": _duration(e, now),
+        "components": ", ".join(a.name for a in e.components),
+        "text": e.latest_text,
+    }
+
+
+def _impact_word(e: Entry) -> str:
+    worst = max((a.state for a in e.components), key=lambda s: s.severity, default=None)
+    if worst is not None and worst.severity > State.MAINTENANCE.severity:
+        return worst.value
+    state = STATE_OF_IMPACT.get(e.impact)
+    return state.value if state else "unknown"
+
+
+def _duration(e: Entry, now: datetime) -> str:
+    if e.started_at is None:
+        return "unknown"
+    minutes = max(0, int((ended_at(e, now) - e.started_at).total_seconds() // 60))
+    hours, days = minutes // 60, minutes // (24 * 60)
+    text = (f"{days} d {hours % 24} h" if days else f"{hours} h {minutes % 60} min" if hours
+            else f"{minutes} min")
+    return f"ongoing, {text} so far" if e.status.is_open else text
+
+
+def _date(value: datetime) -> str:
+    return value.strftime("%-d %b %Y")
