@@ -1,0 +1,109 @@
+"""Machine outputs beside status.json: the Atom feed of incidents and the status badge.
+
+The feed is built with ElementTree, which escapes every text and attribute, so no upstream string
+can add markup; entries are plain text (type="text"). The badge is a Jinja template with
+autoescape, self-contained (no external references), with a title and aria-label.
+"""
+
+from __future__ import annotations
+
+import heapq
+from datetime import datetime, timezone
+from urllib.parse import quote, urljoin
+from xml.etree import ElementTree as ET
+
+from .history import Entry, History
+from .history_page import WORDS, _impact_word
+from .model import State, isoformat
+from .render import _ENV, safe_link
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+FEED_ENTRIES = 100
+OLDEST = datetime.min.replace(tzinfo=timezone.utc)
+# White text on each background has a contrast ratio of at least 4.5:1 (WCAG AA).
+BADGE_COLOURS = {
+    State.OPERATIONAL: "#1b5e20", State.DEGRADED: "#7a4a00", State.PARTIAL_OUTAGE: "#9a3412",
+    State.MAJOR_OUTAGE: "#b71c1c", State.MAINTENANCE: "#1e40af", State.UNKNOWN: "#424242",
+}
+BADGE_LABEL_COLOUR = "#333333"
+BADGE_WORDS = {State.OPERATIONAL: "operational", State.DEGRADED: "degraded",
+               State.PARTIAL_OUTAGE: "partial outage", State.MAJOR_OUTAGE: "major outage",
+               State.MAINTENANCE: "maintenance", State.UNKNOWN: "unknown"}
+
+
+def atom_feed(history: History, *, subject: str, site_url: str, status_host: str,
+              built_at: datetime) -> bytes:
+    """An Atom feed with an entry per incident, most recently changed first."""
+    ET.register_namespace("", ATOM_NS)
+    home = site_url or f"https://{status_host}/"
+    feed = ET.Element(f"{{{ATOM_NS}}}feed")
+    latest = heapq.nlargest(FEED_ENTRIES, history.entries.values(), key=_changed)
+    _text(feed, "id", urljoin(home, "history.atom"))
+    _text(feed, "title", f"{subject} incident history")
+    _text(feed, "updated", isoformat(max((_changed(e) for e in latest), default=built_at)
+                                     if latest else built_at))
+    author = ET.SubElement(feed, f"{{{ATOM_NS}}}author")
+    _text(author, "name", f"{subject} status (from {status_host})")
+    _link(feed, urljoin(home, "history.atom"), "self", "application/atom+xml")
+    _link(feed, urljoin(home, "history/"), "alternate", "text/html")
+    for entry in latest:
+        feed.append(_entry(entry, home, status_host))
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8")
+
+
+def _changed(entry: Entry) -> datetime:
+    return entry.updated_at or entry.started_at or entry.first_seen_at or OLDEST
+
+
+def _entry(entry: Entry, home: str, host: str) -> ET.Element:
+    node = ET.Element(f"{{{ATOM_NS}}}entry")
+    # A stable IRI per incident, so feed readers update the entry in place on each change.
+    _text(node, "id", urljoin(home, "history/") + "#incident-" + quote(entry.id, safe=""))
+    _text(node, "title", f"{entry.name or 'Unnamed incident'} ({entry.status.value})")
+    _text(node, "updated", isoformat(_changed(entry)))
+    if entry.started_at:
+        _text(node, "published", isoformat(entry.started_at))
+    _link(node, safe_link(entry.url, host) or urljoin(home, "history/"), "alternate",
+          "text/html")
+    lines = [f"Status: {entry.status.value}",
+             f"Impact: {WORDS.get(_impact_word(entry), 'not known')}",
+             f"Started: {isoformat(entry.started_at) or 'unknown'}"]
+    if entry.resolved_at:
+        lines.append(f"Resolved: {isoformat(entry.resolved_at)}")
+    if entry.components:
+        lines.append("Components: " + ", ".join(a.name for a in entry.components))
+    if entry.latest_text:
+        lines += ["", entry.latest_text]
+    content = _text(node, "content", "\n".join(lines))
+    content.set("type", "text")
+    return node
+
+
+def _text(parent: ET.Element, tag: str, value: str | None) -> ET.Element:
+    child = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}")
+    child.text = _xml_safe(value or "")
+    return child
+
+
+def _link(parent: ET.Element, href: str, rel: str, media: str) -> None:
+    ET.SubElement(parent, f"{{{ATOM_NS}}}link", {"href": href, "rel": rel, "type": media})
+
+
+def _xml_safe(text: str) -> str:
+    # Control characters are not allowed in XML 1.0 even escaped; upstream text may hold them.
+    return "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 0x20)
+
+
+def badge_svg(verdict: State, subject: str, freshness: str) -> str:
+    """A shields-style badge: "ChatGPT | operational", readable by screen readers."""
+    value = BADGE_WORDS[verdict] + (" (stale)" if freshness == "stale" else "")
+    label_width, value_width = _width(subject), _width(value)
+    return _ENV.get_template("badge.svg").render(
+        label=subject, value=value, label_width=label_width, value_width=value_width,
+        width=label_width + value_width, label_colour=BADGE_LABEL_COLOUR,
+        value_colour=BADGE_COLOURS[verdict]).strip() + "\n"
+
+
+def _width(text: str) -> int:
+    # About 7 px per character at 11 px Verdana, plus padding; the exact font is not embedded.
+    return 7 * len(text) + 12
