@@ -21,6 +21,7 @@ from status_engine import engine, settings as engine_settings
 from status_engine.errors import SettingsError
 
 SUMMARY_MARKER = "<!-- status:summary -->"
+HISTORY_MARKER = "<!-- status:history -->"
 log = get_plugin_logger("status")
 
 # Upstream trouble is logged outside the `mkdocs` logger tree on purpose: MkDocs counts only
@@ -76,6 +77,10 @@ def on_env(env: Any, config: Any, files: Any) -> Any:
 
 
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
+    if HISTORY_MARKER in html:
+        # Links to history.json and history.atom are relative: the site may live in a subfolder.
+        base = "../" * page.url.count("/")
+        html = html.replace(HISTORY_MARKER, engine.history_html(_result(), base), 1)
     if not page.is_homepage:
         return html
     if SUMMARY_MARKER not in html:
@@ -86,9 +91,9 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
 
 
 def on_post_build(config: Any) -> None:
-    path = engine.publish(_result(), Path(config.site_dir))
-    log.info("wrote %s (verdict %s, %s)", path.name, _result().status.verdict.value,
-             _result().status.freshness)
+    path = engine.publish(_result(), Path(config.site_dir), config.site_url or "")
+    log.info("wrote %s, history.json, history.atom and status.svg (verdict %s, %s)", path.name,
+             _result().status.verdict.value, _result().status.freshness)
 
 
 def _result() -> engine.Result:

@@ -15,14 +15,16 @@ import logging
 import os
 import sys
 import time
+from datetime import datetime, timezone
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Sequence
 
 import yaml
 
-from . import engine, fetch as fetching, store
+from . import engine, fetch as fetching, history_store, store
 from .errors import SettingsError, UpstreamError
+from .history import merge_histories
 from .render import LABELS
 from .settings import Settings, check_source_url, offline, settings_from_mapping, with_environment
 
@@ -159,16 +161,24 @@ def verify_site(site_dir: Path) -> list[str]:
 # -- restore: carry last-known-good across CI runs -------------------------------------------
 
 def _restore(settings: Settings, cache_dir: Path, base_url: str) -> int:
-    """Seed last-known-good from the live site's status.json. Never fails the run."""
+    """Seed last-known-good and the history from the live site. Never fails the run."""
+    _restore_status(settings, cache_dir, base_url)
+    _restore_history(settings, cache_dir, base_url)
+    return 0
+
+
+def _get(settings: Settings, url: str, max_bytes: int) -> bytes:
+    check_source_url(url, key="restore URL", prefix="")
+    return fetching.fetch(url, deadline=time.monotonic() + settings.deadline_seconds,
+                          connect_timeout=settings.connect_timeout_seconds,
+                          read_timeout=settings.read_timeout_seconds, max_bytes=max_bytes,
+                          retries=settings.retries, user_agent=settings.user_agent).body
+
+
+def _restore_status(settings: Settings, cache_dir: Path, base_url: str) -> int:
     url = base_url.rstrip("/") + "/status.json"
     try:
-        check_source_url(url, key="restore URL", prefix="")
-        got = fetching.fetch(url, deadline=time.monotonic() + settings.deadline_seconds,
-                             connect_timeout=settings.connect_timeout_seconds,
-                             read_timeout=settings.read_timeout_seconds,
-                             max_bytes=settings.max_bytes, retries=settings.retries,
-                             user_agent=settings.user_agent)
-        snapshot = json.loads(got.body)
+        snapshot = json.loads(_get(settings, url, settings.max_bytes))
         reading = store.reading_from_snapshot(snapshot)
         current = _current(cache_dir)
         if current is not None and current.fetched_at >= reading.fetched_at:
@@ -179,6 +189,32 @@ def _restore(settings: Settings, cache_dir: Path, base_url: str) -> int:
     except (UpstreamError, SettingsError, ValueError) as exc:
         LOG.warning("restore: nothing restored from %s: %s", url, exc)
     return 0
+
+
+def _restore_history(settings: Settings, cache_dir: Path, base_url: str) -> None:
+    """Merge the live site's history.json into the local one, after validating it: a build
+    that starts without the cache then keeps every incident the site already recorded."""
+    url = base_url.rstrip("/") + "/" + history_store.HISTORY
+    try:
+        # Years of incidents are far bigger than a status reading: allow 50 times more.
+        remote = history_store.read_remote(_get(settings, url, min(settings.max_bytes * 50,
+                                                                   200_000_000)))
+    except (UpstreamError, SettingsError) as exc:
+        LOG.warning("restore: no history restored from %s: %s", url, exc)
+        return
+    now = datetime.now(timezone.utc)
+    local = history_store.load(cache_dir, now, LOG)
+    merged = merge_histories(local, remote, now)
+    if merged is local:
+        LOG.info("restore: kept %s: it already holds every incident of %s", cache_dir, url)
+        return
+    try:
+        history_store.save(cache_dir / history_store.HISTORY, merged, settings.subject,
+                           settings.status_page)
+    except OSError as exc:
+        LOG.warning("restore: could not write the history in %s: %s", cache_dir, exc)
+        return
+    LOG.info("restore: history from %s (%d incidents)", url, merged.count)
 
 
 def _current(cache_dir: Path) -> Any:

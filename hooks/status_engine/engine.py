@@ -6,16 +6,18 @@ status.json document; `publish()` writes the outputs into a built site.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
 from . import fetch as fetching
-from . import formats, render, store
+from . import formats, history_page, history_store, outputs, render, store
 from .errors import UpstreamError
+from .history import History, merge
 from .model import IncidentStatus, Reading, State
 from .settings import Settings
 from .verdict import Status, decide, scope_problem
@@ -29,26 +31,41 @@ class Result:
     snapshot: dict[str, Any]  # the status.json document
     banner_html: str
     summary_html: str
+    history: History = field(default_factory=History)
+    settings: Settings = field(default_factory=Settings)
+    history_file: Path | None = None  # the cache file holding exactly `history`, if any
 
 
 def check(settings: Settings, *, cache_dir: Path, offline: bool = False, persist: bool = True,
           now: Callable[[], datetime] | None = None, log: logging.Logger = LOG,
           fetch: Callable[..., fetching.Fetched] = fetching.fetch) -> Result:
-    """Read the sources (unless offline), fall back to last-known-good, decide, persist."""
+    """Read the sources (unless offline), fall back to last-known-good, decide, persist; then
+    merge what was read into the incident history."""
     clock = now or (lambda: datetime.now(timezone.utc))
-    notes: tuple[str, ...] = ()
-    reading = None
+    # One deadline per build, shared: the status sources first, the history sources get what
+    # is left, so a slow feed can never delay the build past deadline_seconds.
+    deadline = time.monotonic() + settings.deadline_seconds
+    reading, failures = None, []
     if offline:
         log.info("status: offline (STATUS_OFFLINE): not fetching")
     else:
-        reading, failures = _first_usable(settings, clock, log, fetch)
-        if reading is None and failures:
-            notes = ("the latest check failed: " + failures[-1],)
+        reading, failures = _first_usable(settings, clock, log, fetch, deadline)
+    result = _status(settings, reading, failures, cache_dir, clock, log, persist)
+    extra = [] if offline else _history_readings(settings, reading, clock, log, fetch, deadline)
+    readings = [r for r in [reading, *extra] if r is not None]
+    history, saved = _history(settings, cache_dir, readings, clock(), log, persist)
+    return dataclasses.replace(result, history=history, settings=settings, history_file=saved)
+
+
+def _status(settings: Settings, reading: Reading | None, failures: list[str], cache_dir: Path,
+            clock: Callable[[], datetime], log: logging.Logger, persist: bool) -> Result:
+    """The Result for a live reading, else for last-known-good (stale) or nothing (unknown)."""
     if reading is not None:
         result = _result(decide(reading, settings, built_at=clock(), live=True), settings)
         if persist:
             _save(cache_dir, result.snapshot, log)
         return result
+    notes = ("the latest check failed: " + failures[-1],) if failures else ()
     fallback = _last_known_good(cache_dir, log)
     status = decide(fallback, settings, built_at=clock(), live=False, notes=notes)
     if status.freshness == "stale":
@@ -65,9 +82,9 @@ def _result(status: Status, settings: Settings) -> Result:
 
 
 def _first_usable(settings: Settings, clock: Callable[[], datetime], log: logging.Logger,
-                  fetch: Callable[..., fetching.Fetched]) -> tuple[Reading | None, list[str]]:
-    """The first source whose answer parses and covers the scope, within one deadline."""
-    deadline = time.monotonic() + settings.deadline_seconds
+                  fetch: Callable[..., fetching.Fetched], deadline: float
+                  ) -> tuple[Reading | None, list[str]]:
+    """The first source whose answer parses and covers the scope, within the deadline."""
     failures: list[str] = []
     for source in settings.sources:
         if time.monotonic() >= deadline:
@@ -76,11 +93,7 @@ def _first_usable(settings: Settings, clock: Callable[[], datetime], log: loggin
             log.warning("status: %s", failures[-1])
             continue
         try:
-            got = fetch(source, deadline=deadline,
-                        connect_timeout=settings.connect_timeout_seconds,
-                        read_timeout=settings.read_timeout_seconds,
-                        max_bytes=settings.max_bytes, retries=settings.retries,
-                        user_agent=settings.user_agent)
+            got = _fetch(fetch, source, settings, deadline)
             reading = _usable(got, source, settings, clock())
         except UpstreamError as exc:
             failures.append(str(exc))
@@ -94,6 +107,13 @@ def _first_usable(settings: Settings, clock: Callable[[], datetime], log: loggin
                         source, ", ".join(unreadable))
         return reading, failures
     return None, failures
+
+
+def _fetch(fetch: Callable[..., fetching.Fetched], source: str, settings: Settings,
+           deadline: float) -> fetching.Fetched:
+    return fetch(source, deadline=deadline, connect_timeout=settings.connect_timeout_seconds,
+                 read_timeout=settings.read_timeout_seconds, max_bytes=settings.max_bytes,
+                 retries=settings.retries, user_agent=settings.user_agent)
 
 
 def _usable(got: fetching.Fetched, source: str, settings: Settings, now: datetime) -> Reading:
@@ -132,8 +152,67 @@ def _save(cache_dir: Path, snapshot: dict[str, Any], log: logging.Logger) -> Non
                     cache_dir, exc)
 
 
-def publish(result: Result, site_dir: Path) -> Path:
-    """Write status.json into the built site."""
+def _history_readings(settings: Settings, reading: Reading | None,
+                      clock: Callable[[], datetime], log: logging.Logger,
+                      fetch: Callable[..., fetching.Fetched], deadline: float) -> list[Reading]:
+    """Readings of the history sources (any format); a failed one is a warning, nothing more."""
+    found = []
+    for source in settings.history_sources:
+        if reading is not None and reading.source == source:
+            continue  # already read as the status source: its incidents are merged anyway
+        if time.monotonic() >= deadline:
+            log.warning("status: history: %s: skipped, the %g s deadline had passed", source,
+                        settings.deadline_seconds)
+            continue
+        try:
+            got = _fetch(fetch, source, settings, deadline)
+            found.append(formats.parse(got.body, got.content_type, source, clock()))
+        except UpstreamError as exc:
+            log.warning("status: history: %s: %s; the history keeps what it had", source,
+                        exc)
+            continue
+        log.info("status: history: read %s (%d incidents)", source,
+                 len(found[-1].incidents))
+    return found
+
+
+def _history(settings: Settings, cache_dir: Path, readings: list[Reading], now: datetime,
+             log: logging.Logger, persist: bool) -> tuple[History, Path | None]:
+    """The saved history with `readings` merged in, saved again only when it changed; and
+    the cache file that now holds it (None when none does)."""
+    path = cache_dir / history_store.HISTORY
+    old = history_store.load(cache_dir, now, log, quarantine=persist)
+    new, changed = merge(old, readings, now)
+    log.info("status: history: %d incidents kept, %d new or changed", new.count,
+             changed)
+    if new is old:
+        return new, path if old.count or old.components else None
+    if not persist:
+        return new, None
+    try:
+        history_store.save(path, new, settings.subject, settings.status_page)
+    except (OSError, ValueError) as exc:
+        log.warning("status: history: could not save %s: %s", path, exc)
+        return new, None
+    return new, path
+
+
+def history_html(result: Result, base: str = "") -> str:
+    """The history page's body; `base` is the relative path from that page to the site root."""
+    return history_page.history_html(result.history, result.settings, result.status.built_at,
+                                     base)
+
+
+def publish(result: Result, site_dir: Path, site_url: str = "") -> Path:
+    """Write status.json, history.json, history.atom and status.svg into the built site."""
     path = site_dir / "status.json"
     store.write_json_atomic(path, result.snapshot)
+    settings, status = result.settings, result.status
+    history_store.publish(result.history_file, site_dir / history_store.HISTORY,
+                          result.history, settings.subject, settings.status_page)
+    feed = outputs.atom_feed(result.history, subject=settings.subject, site_url=site_url,
+                             status_host=settings.status_host, built_at=status.built_at)
+    (site_dir / "history.atom").write_bytes(feed)
+    badge = outputs.badge_svg(status.verdict, settings.subject, status.freshness)
+    (site_dir / "status.svg").write_text(badge, encoding="utf-8")
     return path
