@@ -101,7 +101,8 @@ def test_summary_lists_affected_components_incident_timeline_and_other_groups():
                          "html.parser")
     text = soup.get_text(" ", strip=True)
     assert "Conversations : Partial outage" in text
-    assert "other 1 ChatGPT components are reported operational" in text
+    assert "The other ChatGPT component is reported operational" in text
+    assert "last built. Source:" in " ".join(text.split())
     assert "Chat errors" in text and "We found the cause." in text
     assert "APIs: Degraded performance" in text
 

@@ -16,7 +16,8 @@ SETTINGS = Settings(status_page="https://status.example.com")
 TAGS = {"div", "span", "strong", "a", "time", "section", "h2", "h3", "h4", "p", "ul", "ol", "li",
         "article"}
 ATTRS = {"class", "role", "data-status", "data-freshness", "data-stale-after", "data-checked-at",
-         "href", "datetime", "aria-hidden", "aria-labelledby", "id", "reversed"}
+         "href", "datetime", "aria-hidden", "aria-labelledby", "id", "reversed",
+         "data-search-exclude"}
 nasty = st.one_of(st.text(), st.sampled_from([
     "<script>alert(1)</script>", '" onmouseover="alert(1)', "javascript:alert(1)",
     "<img src=x onerror=alert(1)>", "</div><div onclick=x>", "{{ 7*7 }}", "&lt;b&gt;", "'>"]))
