@@ -18,7 +18,7 @@ from typing import Any
 
 import jinja2
 import yaml
-from markupsafe import Markup, escape
+from markupsafe import escape
 from markdown.extensions.toc import slugify
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -99,6 +99,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     if FAQ_MARKER in html:
         html = html.replace(FAQ_MARKER, render_faq(_faq))
+        # The JSON-LD goes in <head> (overrides/partials/jsonld.html): Material's instant
+        # navigation re-runs scripts in the content as JavaScript, whatever their type.
+        page.meta["jsonld"] = faq_jsonld(_faq)
         # Questions are rendered after Markdown, so add them to the page's table of contents here.
         page.toc.items.extend(AnchorLink(str(escape(q.question)), q.anchor, 2) for q in _faq)
     if OUTAGES_MARKER in html:
@@ -107,8 +110,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 
 
 def render_faq(entries: tuple[Question, ...]) -> str:
-    return _templates.get_template("faq.html").render(
-        entries=entries, jsonld=Markup(faq_jsonld(entries)))
+    return _templates.get_template("faq.html").render(entries=entries)
 
 
 def render_outages(outages: tuple[Outage, ...]) -> str:
