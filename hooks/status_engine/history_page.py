@@ -46,7 +46,7 @@ def view(history: History, settings: Settings, now: datetime) -> dict[str, Any]:
     if not scoped:  # no component list yet (only feeds read): one bar for every incident
         rows = [_row(f"All {settings.subject} incidents", incidents_of(recent, None), history,
                      now)]
-    latest = heapq.nlargest(RECENT, history.entries.values(), key=_start)
+    latest = heapq.nlargest(RECENT, history.entries.values(), key=lambda e: (_start(e), e.id))
     return {
         "subject": settings.subject,
         "rows": rows,

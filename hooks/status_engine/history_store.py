@@ -185,8 +185,9 @@ def _shown(rows: list[tuple[str, str, str, Any, str]], now: datetime) -> set[int
     cutoff = isoformat(now - timedelta(days=SHOWN_DAYS)) or ""
     keep = {n for n, r in enumerate(rows) if r[3] is True or r[3] >= cutoff}
     order = range(len(rows))
-    keep.update(heapq.nlargest(SHOWN_LATEST, order, key=lambda n: rows[n][1]))
-    keep.update(heapq.nlargest(SHOWN_LATEST, order, key=lambda n: rows[n][2]))
+    # Ties broken by id, as the page and the feed break them.
+    keep.update(heapq.nlargest(SHOWN_LATEST, order, key=lambda n: (rows[n][1], rows[n][0])))
+    keep.update(heapq.nlargest(SHOWN_LATEST, order, key=lambda n: (rows[n][2], rows[n][0])))
     return keep
 
 

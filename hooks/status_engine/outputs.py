@@ -37,7 +37,9 @@ def atom_feed(history: History, *, subject: str, site_url: str, status_host: str
     ET.register_namespace("", ATOM_NS)
     home = site_url or f"https://{status_host}/"
     feed = ET.Element(f"{{{ATOM_NS}}}feed")
-    latest = heapq.nlargest(FEED_ENTRIES, history.entries.values(), key=_changed)
+    # Ties broken by id, so the choice never depends on dict order (history_store relies on it).
+    latest = heapq.nlargest(FEED_ENTRIES, history.entries.values(),
+                            key=lambda e: (_changed(e), e.id))
     _text(feed, "id", urljoin(home, "history.atom"))
     _text(feed, "title", f"{subject} incident history")
     _text(feed, "updated", isoformat(max((_changed(e) for e in latest), default=built_at)
