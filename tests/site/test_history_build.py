@@ -126,8 +126,9 @@ def test_restore_merges_a_valid_history_and_refuses_a_bad_one(project: Path, htt
     assert ids(cache(project)) == FEED_IDS
     before = cache(project).read_bytes()
     httpserver.clear()
-    bad = json.loads(good)
-    bad["incidents"][0]["status"] = "<script>"
+    bad = json.loads(good)  # readable, but not what the schema promises: a local-time offset
+    bad["incidents"].append(dict(bad["incidents"][0], id="extra",
+                                 started_at="2026-09-01T10:00:00+02:00"))
     httpserver.expect_request("/history.json").respond_with_json(bad)
     proc = _restore(project, httpserver.url_for("/"))
     assert proc.returncode == 0 and "no history restored" in proc.stderr

@@ -56,6 +56,9 @@ CASES = {
     "duplicate at the same time: resolution wins": (
         [read(inc(status=RESOLVED, text="Fixed.")), read(inc(text="Investigating."))],
         RESOLVED, "Fixed."),
+    "duplicate at the same time, open then resolved: resolution wins": (
+        [read(inc(text="Investigating.")), read(inc(status=RESOLVED, text="Fixed."))],
+        RESOLVED, "Fixed."),
     "clock skew: a far-future update does not win over a later real one": (
         [read(inc(at=T0 + timedelta(days=365), text="Skewed.")),
          read(inc(status=RESOLVED, at=T0 + 30 * MIN, text="Fixed."), at=T0 + 31 * MIN)],
@@ -106,6 +109,53 @@ def test_worst_component_state_and_impact_survive_resolution():
     assert entry.components[0].name == "Conversations"
     assert entry.impact is Impact.MAJOR
     assert entry.resolved_at == T0 + 60 * MIN
+
+
+def test_component_state_is_the_worst_seen_not_the_latest():
+    history = run(read(inc(), state=State.MAJOR_OUTAGE),
+                  read(inc(status=IncidentStatus.MONITORING, at=T0 + 30 * MIN, text="Better."),
+                       at=T0 + 31 * MIN, state=State.DEGRADED))
+    assert history.entries["a"].components[0].state is State.MAJOR_OUTAGE
+    assert history.entries["a"].latest_text == "Better."
+
+
+def _random_incidents():
+    import random
+    rng = random.Random(7)
+    for n in range(600):
+        start = T0 - timedelta(minutes=rng.randint(0, 3 * 365 * 24 * 60))
+        at = start + timedelta(minutes=rng.choice([5, 60, 60 * 24 * 200, 60 * 24 * 900]))
+        status = IncidentStatus.MONITORING if n % 97 == 0 else RESOLVED
+        yield inc(f"i{n}", status=status, at=min(at, T0), started=start)
+
+
+def _postmortems():
+    # Years-old incidents updated later (postmortems) than the latest-started ones, which all
+    # lie before the bars' window: only the start order keeps those on the page.
+    for n in range(300):
+        yield inc(f"pm{n}", status=RESOLVED, started=T0 - timedelta(days=3000 + n),
+                  at=T0 - timedelta(days=100) + n * MIN)
+    for n in range(60):
+        start = T0 - timedelta(days=200) + n * timedelta(hours=2)
+        yield inc(f"b{n}", status=RESOLVED, started=start, at=start + MIN)
+
+
+@pytest.mark.parametrize("incidents", [_random_incidents, _postmortems])
+def test_loaded_history_shows_exactly_what_the_full_history_shows(tmp_path: Path, incidents):
+    """Archiving at load must never change the page or the feed: starts and last changes in
+    unrelated orders, some incidents long, some still open."""
+    from status_engine.history_page import history_html
+    from status_engine.outputs import atom_feed
+    from status_engine.settings import Settings
+    full = run(read(*incidents(), at=T0))
+    history_store.save(tmp_path / "history.json", full, "ChatGPT", "https://status.example.com")
+    loaded = history_store.load(tmp_path, T0, logging.getLogger("test"))
+    assert loaded.archived and loaded.count == full.count
+    settings = Settings(status_page="https://status.example.com")
+    assert history_html(loaded, settings, T0) == history_html(full, settings, T0)
+    feed = {"subject": "ChatGPT", "site_url": "https://site.example/",
+            "status_host": "status.example.com", "built_at": T0}
+    assert atom_feed(loaded, **feed) == atom_feed(full, **feed)
 
 
 def test_resolved_feed_entry_has_unknown_impact_not_none():
