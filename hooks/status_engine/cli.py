@@ -3,6 +3,7 @@
     python -m hooks.status_engine check [--config mkdocs.yml]   # what the banner would say
     python -m hooks.status_engine verify site                    # gate before a deploy
     python -m hooks.status_engine restore https://example.org/   # last-known-good from a live site
+    python -m hooks.status_engine render out/                    # for another site generator
 
 Runs without MkDocs: it reads `extra.status` from mkdocs.yml with PyYAML.
 """
@@ -42,6 +43,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     verify.add_argument("site_dir", type=Path)
     restore = sub.add_parser("restore", help="seed last-known-good from a live site")
     restore.add_argument("base_url")
+    render = sub.add_parser("render", help="check, then write the HTML pieces and the outputs "
+                                           "into a folder, for a site generator without hooks")
+    render.add_argument("out_dir", type=Path)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)-7s -  %(message)s")
     try:
@@ -50,6 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings, cache_dir = load_settings(Path(args.config))
         if args.command == "check":
             return _check(settings, cache_dir)
+        if args.command == "render":
+            return _render(settings, cache_dir, args.out_dir)
         return _restore(settings, cache_dir, args.base_url)
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -89,6 +95,21 @@ def _check(settings: Settings, cache_dir: Path) -> int:
     for note in status.notes:
         print(f"note: {note}")
     return 1 if status.verdict.value == "unknown" else 0
+
+
+def _render(settings: Settings, cache_dir: Path, out_dir: Path) -> int:
+    """What the MkDocs hook does, as files: include them from any generator's templates."""
+    result = engine.check(settings, cache_dir=cache_dir, offline=offline())
+    out_dir.mkdir(parents=True, exist_ok=True)
+    pieces = {"status-banner.html": result.banner_html,
+              "status-summary.html": result.summary_html,
+              "status-history.html": engine.history_html(result)}
+    for name, html in pieces.items():
+        (out_dir / name).write_text(html + "\n", encoding="utf-8")
+    engine.publish(result, out_dir)
+    print(f"{out_dir}: {', '.join(pieces)}, status.json, history.json, history.atom, status.svg "
+          f"(verdict {result.status.verdict.value}, {result.status.freshness})")
+    return 0
 
 
 class _ConfigLoader(yaml.SafeLoader):
