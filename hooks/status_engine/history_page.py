@@ -87,8 +87,10 @@ def _cell(day: Day) -> dict[str, Any]:
     names = list(day.incidents[:3]) + ([f"and {len(day.incidents) - 3} more"]
                                        if len(day.incidents) > 3 else [])
     label = f"{date_text}: {WORDS[day.state]}" + (" — " + "; ".join(names) if names else "")
+    # Only days with incidents take a tab stop and a tooltip: 90 stops per component would bury
+    # the few that matter for a keyboard user, and the page would triple in size.
     return {"state": day.state, "letter": LETTERS[day.state], "label": label,
-            "iso": day.day.isoformat()}
+            "iso": day.day.isoformat(), "focusable": bool(day.incidents)}
 
 
 def _percent(value: float | None) -> str:

@@ -232,7 +232,8 @@ def publish(source: Path | None, target: Path, history: History, subject: str,
     """Put the history into the site: a copy of the cache file when it holds exactly this
     history (no encoding at all), else written afresh."""
     if source is not None and source.is_file():
-        shutil.copyfile(source, target)
+        if source.resolve() != target.resolve():  # `render` may write into the cache folder
+            shutil.copyfile(source, target)
     else:
         save(target, history, subject, status_page)
 

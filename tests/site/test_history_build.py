@@ -99,8 +99,12 @@ def test_pages_link_the_feeds_and_the_history_page_has_bars(project: Path):
     assert types["application/atom+xml"] == "history.atom"
     assert types["application/json"] == "history.json"
     page = BeautifulSoup(result.page("history/index.html"), "html.parser")
-    cells = page.select(".status-history__day[tabindex='0']")
+    cells = page.select(".status-history__bar .status-history__day")
     assert len(cells) == 90 and all(c.get("aria-label") for c in cells)
+    # Tab stops (and tooltips) only where there are incidents to read.
+    focusable = page.select(".status-history__day[tabindex='0']")
+    assert focusable and all(" — " in c["aria-label"] for c in focusable)
+    assert all(c.get("tabindex") is None for c in cells if " — " not in c["aria-label"])
     links = {a.get_text(): a["href"] for a in page.find_all("a")}
     assert links["history.json"] == "../history.json"
     assert (result.site / "history/../history.json").is_file()
