@@ -12,14 +12,13 @@ import gc
 import heapq
 import json
 import logging
-import os
 import re
 import shutil
-import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from . import store
 from .errors import UpstreamError
 from .history import (_STATUSES, Archived, Catalogued, History, entry_from_json, entry_to_json,
                       text_from_json, time_from_json)
@@ -207,24 +206,12 @@ def _corrupt(path: Path, exc: BaseException, now: datetime, log: logging.Logger,
 
 
 def save(path: Path, history: History, subject: str, status_page: str) -> None:
-    """Write the history atomically (temporary file, fsync, rename, as
-    store.write_json_atomic does). Compact, one incident a line: still one JSON document for
+    """Write the history atomically. Compact, one incident a line: still one JSON document for
     every reader, and `load` can take it a line at a time (the indented form would also go
     through Python's slow pure-Python encoder, seconds at 50 000 incidents)."""
     head = _dumps(_header(history, subject, status_page))[:-1] + "," + _OPEN
     body = ",\n".join(line for _, _, line in _sorted_lines(history))
-    data = f"{head}\n{body}\n{_CLOSE}".encode("utf-8")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    store.write_atomic(path, f"{head}\n{body}\n{_CLOSE}".encode("utf-8"))
 
 
 def publish(source: Path | None, target: Path, history: History, subject: str,

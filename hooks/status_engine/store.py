@@ -18,20 +18,24 @@ from .model import Reading, reading_from_jsonable
 LAST_KNOWN_GOOD = "last-known-good.json"
 
 
-def write_json_atomic(path: Path, data: Any) -> None:
+def write_atomic(path: Path, data: bytes) -> None:
     """Write through a temporary file and a rename, so a crash never leaves half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, ensure_ascii=False, indent=1, sort_keys=False)
-            handle.write("\n")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    write_atomic(path, text.encode("utf-8"))
 
 
 def reading_from_snapshot(data: Any) -> Reading:
