@@ -149,5 +149,5 @@ def _coerce(key: str, value: Any, default: Any) -> Any:
 
 
 def _check_range(key: str, value: float, low: float, high: float) -> None:
-    if not low <= value <= high:
+    if isinstance(value, bool) or not low <= value <= high:  # YAML's `true` is an int too
         raise SettingsError(f"{CONFIG_KEY}.{key}: must be between {low} and {high}, got {value!r}")

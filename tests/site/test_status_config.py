@@ -12,6 +12,7 @@ from sitebuild import FIXTURES, run_build, set_status
     ("deadline_seconds", "soon"),
     ("deadline_seconds", 900),
     ("max_age_minutes", -1),
+    ("max_age_minutes", True),
     ("sources", ["http://status.openai.com/proxy/status.openai.com"]),
     ("status_page", "javascript:alert(1)"),
     ("scope_grups", ["ChatGPT"]),
