@@ -1,0 +1,25 @@
+"""The history bars as a visitor uses them: a day with incidents tells them on hover and focus."""
+
+from __future__ import annotations
+
+import pytest
+
+from browsing import VIEWPORTS
+
+
+@pytest.mark.parametrize("how", ["keyboard", "mouse"])
+def test_a_day_with_incidents_shows_them_on_focus_and_hover(visit, sites, how):
+    v = visit(viewport=VIEWPORTS["desktop"])
+    page = v.goto("degraded/history/")
+    cell = page.locator(".status-history__day[tabindex='0']").first
+    tip = cell.locator("xpath=following-sibling::*[1]")
+    assert not tip.is_visible()
+    if how == "keyboard":
+        cell.focus()
+        assert page.evaluate("document.activeElement.getAttribute('data-date')") \
+            == cell.get_attribute("data-date")
+    else:
+        cell.hover()
+    assert tip.is_visible()
+    label = cell.get_attribute("aria-label")
+    assert " — " in label and tip.inner_text() == label
