@@ -78,19 +78,36 @@ def _row(name: str, touched: list, history: History, now: datetime) -> dict[str,
         "name": name,
         "uptime": [{"days": w, "text": _percent(uptime(touched, now, history.since, w))}
                    for w in WINDOWS],
-        "days": [_cell(d) for d in days],
+        "days": [_cell(run) for run in _runs(days)],
     }
 
 
-def _cell(day: Day) -> dict[str, Any]:
-    date_text = day.day.strftime("%-d %b %Y")
-    names = list(day.incidents[:3]) + ([f"and {len(day.incidents) - 3} more"]
-                                       if len(day.incidents) > 3 else [])
-    label = f"{date_text}: {WORDS[day.state]}" + (" — " + "; ".join(names) if names else "")
-    # Only days with incidents take a tab stop and a tooltip: 90 stops per component would bury
-    # the few that matter for a keyboard user, and the page would triple in size.
-    return {"state": day.state, "letter": LETTERS[day.state], "label": label,
-            "iso": day.day.isoformat(), "focusable": bool(day.incidents)}
+def _runs(days: list[Day]) -> list[list[Day]]:
+    """Consecutive days that say the same (state and incidents) as one run.
+
+    A row of 90 labelled cells per component made the page hundreds of KB and cost the build
+    more than the whole status check; a run is one element, drawn with day ticks by the CSS.
+    """
+    runs: list[list[Day]] = []
+    for day in days:
+        last = runs[-1] if runs else None
+        if last and (last[0].state, last[0].incidents) == (day.state, day.incidents):
+            last.append(day)
+        else:
+            runs.append([day])
+    return runs
+
+
+def _cell(run: list[Day]) -> dict[str, Any]:
+    first, last = run[0], run[-1]
+    when = _date(first.day) if len(run) == 1 else f"{_date(first.day)} to {_date(last.day)}"
+    names = list(first.incidents[:3]) + ([f"and {len(first.incidents) - 3} more"]
+                                         if len(first.incidents) > 3 else [])
+    label = f"{when}: {WORDS[first.state]}" + (" — " + "; ".join(names) if names else "")
+    # Only days with incidents take a tab stop and a tooltip: the few that matter for a
+    # keyboard user, not 90 stops per component.
+    return {"state": first.state, "letter": LETTERS[first.state], "label": label,
+            "iso": first.day.isoformat(), "span": len(run), "focusable": bool(first.incidents)}
 
 
 def _percent(value: float | None) -> str:

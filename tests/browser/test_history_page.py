@@ -23,3 +23,18 @@ def test_a_day_with_incidents_shows_them_on_focus_and_hover(visit, sites, how):
     assert tip.is_visible()
     label = cell.get_attribute("aria-label")
     assert " — " in label and tip.inner_text() == label
+
+
+def test_each_bar_is_one_row_of_90_days(visit, sites):
+    """Material's `.md-typeset ol` styles must not turn the bar back into a list."""
+    v = visit(viewport=VIEWPORTS["phone"])
+    page = v.goto("degraded/history/")
+    rows = page.evaluate("""() => [...document.querySelectorAll('.status-history__bar')].map(ol => {
+        const boxes = [...ol.children].map(li => li.getBoundingClientRect());
+        return {tops: new Set(boxes.map(b => Math.round(b.top))).size,
+                width: boxes.reduce((sum, b) => sum + b.width, 0),
+                full: ol.getBoundingClientRect().width}; })""")
+    assert rows
+    for row in rows:
+        assert row["tops"] == 1, row
+        assert row["width"] <= row["full"], row
