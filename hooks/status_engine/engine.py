@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import fetch as fetching
-from . import formats, history_page, history_store, outputs, render, store
+from . import formats, history_store, outputs, render, store
 from .errors import UpstreamError
 from .history import History, merge
 from .model import IncidentStatus, Reading, State
@@ -199,6 +199,8 @@ def _history(settings: Settings, cache_dir: Path, readings: list[Reading], now: 
 
 def history_html(result: Result, base: str = "") -> str:
     """The history page's body; `base` is the relative path from that page to the site root."""
+    from . import history_page  # only a build that has the history page pays for it
+
     return history_page.history_html(result.history, result.settings, result.status.built_at,
                                      base)
 

@@ -22,9 +22,8 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.exceptions import NameResolutionError, ProtocolError
 
 from .errors import UpstreamError
+from .fetch import ACCEPT
 
-ACCEPT = ("application/json, application/atom+xml, application/rss+xml, "
-          "application/xml;q=0.9, */*;q=0.1")
 CHUNK_BYTES = 16 * 1024
 # After shutting a stuck socket down the worker ends within milliseconds; never wait much longer.
 ABORT_GRACE_SECONDS = 0.3

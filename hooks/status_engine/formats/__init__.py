@@ -15,11 +15,11 @@ from typing import Any
 
 from ..errors import UpstreamError
 from ..model import Reading
-from . import feed, incidentio, statuspage
+from . import incidentio, statuspage
 
 __all__ = ["parse", "FORMATS"]
 
-FORMATS = (incidentio.FORMAT, statuspage.FORMAT, feed.FORMAT)
+FORMATS = (incidentio.FORMAT, statuspage.FORMAT, "feed")
 _SNIFF_BYTES = 4096
 # First elements that only an HTML page starts with; a feed's root is <feed> or <rss>.
 _HTML_TAGS = {"html", "head", "body", "meta", "title", "script", "style", "link", "div", "p",
@@ -98,6 +98,8 @@ def _from_markup(body: bytes, head: str, kind: str, source: str, fetched_at: dat
     if _looks_like_html(head, kind):
         raise UpstreamError(f"got an HTML page ({kind}), not status data: "
                             "a challenge page or a moved site?")
+    from . import feed  # defusedxml and the date parsers: only when a body is XML
+
     root = feed.load(body)
     return feed.parse_root(root, source, fetched_at)
 
