@@ -132,6 +132,7 @@ def _bad_or_unknown(state: State) -> State:
 
 def merge(history: History, readings: Iterable[Reading], now: datetime) -> tuple[History, int]:
     """`history` with every incident of `readings` merged in; and how many entries changed."""
+    readings = list(readings)
     components, since = dict(history.components), history.since
     updates = []
     for reading in readings:
@@ -141,11 +142,43 @@ def merge(history: History, readings: Iterable[Reading], now: datetime) -> tuple
         updates += [entry_from_incident(i, reading) for i in reading.incidents]
         since = _earliest(since, reading.fetched_at)
     entries, archived, changed = _apply(history, updates)
+    ended = _vanished(entries, readings)
+    if ended:
+        entries, archived, closed = _apply(History(entries, components, since, now, archived),
+                                           ended)
+        changed += closed
     for entry in changed:
         since = _earliest(since, entry.started_at)
     if not changed and components == history.components and since == history.since:
         return history, 0
     return History(entries, components, since, now, archived), len(changed)
+
+
+VANISHED_TEXT = "No longer listed as ongoing on the official status page."
+
+
+def _vanished(entries: dict[str, Entry], readings: list[Reading]) -> list[Entry]:
+    """Open incidents that a complete list of ongoing incidents no longer holds: they ended.
+
+    Without this an incident whose resolution no history source reported would stay open, and
+    count as downtime, forever. The end is taken as the moment we saw it gone (at most one build
+    late); a resolution read later with an earlier time does not move it (see the module doc).
+    Only incidents first seen before that reading can have vanished from it.
+    """
+    ended: dict[str, Entry] = {}
+    for reading in readings:
+        if not reading.incidents_complete:
+            continue
+        listed = {i.id for i in reading.incidents}
+        seen = reading.fetched_at
+        for entry in entries.values():
+            if entry.status.is_open and entry.id not in listed and entry.id not in ended \
+                    and entry.first_seen_at is not None and entry.first_seen_at < seen:
+                ended[entry.id] = dataclasses.replace(
+                    entry, status=IncidentStatus.RESOLVED, resolved_at=seen,
+                    updated_at=max(seen, entry.updated_at or seen),  # so the closure wins
+                    latest_status="resolved", latest_text=VANISHED_TEXT)
+    return list(ended.values())
 
 
 def merge_histories(local: History, remote: History, now: datetime) -> History:

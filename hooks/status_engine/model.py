@@ -153,6 +153,10 @@ class Reading:
     # True when the format says nothing about components (a feed): the verdict must then come
     # from the incidents alone, and say so.
     components_known: bool = True
+    # True when `incidents` is every unresolved incident of the page (incident.io's
+    # ongoing_incidents), so one missing from it has ended. Feeds and Statuspage copies that
+    # may omit the list never say so.
+    incidents_complete: bool = False
 
     @property
     def open_incidents(self) -> tuple[Incident, ...]:

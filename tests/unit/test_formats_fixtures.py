@@ -261,3 +261,22 @@ def test_rss_dates_and_content_encoded_fallback() -> None:
                       datetime(2026, 9, 9, 5, 41, 4, tzinfo=timezone.utc)]
     monitoring = reading.incidents[1]
     assert monitoring.updates[0].text == "A fix is in place and we are monitoring the recovery."
+
+
+@pytest.mark.parametrize("name, complete", [
+    ("incidentio_operational.json", True),     # ongoing_incidents: [] lists every one: none
+    ("incidentio_degraded.json", True),
+    ("statuspage_degraded.json", False),       # a summary's list may be cut or missing
+    ("statuspage_incidentio_compat.json", False),
+    ("feed_open_and_resolved.atom", False),    # a feed holds the latest entries only
+])
+def test_only_incident_io_says_its_incident_list_is_complete(name, complete):
+    reading = parse((FIXTURES / name).read_bytes(), None, name, NOW)
+    assert reading.incidents_complete is complete
+
+
+def test_incident_io_without_an_ongoing_list_is_not_complete():
+    body = (FIXTURES / "incidentio_operational.json").read_text()
+    body = body.replace('"ongoing_incidents"', '"ongoing_incidents_renamed"')
+    reading = parse(body.encode(), None, "x", NOW)
+    assert reading.incidents_complete is False

@@ -247,3 +247,42 @@ def test_ten_thousand_incidents_merge_in_linear_time():
     history, again = merge(history, [many], T0 + MIN)
     assert changed == 10_000 and again == 0
     assert time.perf_counter() - start < 5
+
+
+def complete(*incidents, at):
+    """A reading that lists every ongoing incident (incident.io's native JSON)."""
+    return Reading("incidentio", "https://status.example.com/proxy", at,
+                   components=(Component("c1", "Conversations", State.OPERATIONAL, "ChatGPT"),),
+                   incidents=incidents, incidents_complete=True)
+
+
+@pytest.mark.parametrize("later, closed", [
+    # gone from a complete list of ongoing incidents: it ended, when we saw it gone
+    (lambda: [complete(at=T0 + 20 * MIN)], True),
+    # still listed as ongoing
+    (lambda: [complete(inc(), at=T0 + 20 * MIN)], False),
+    # a feed or a Statuspage copy may omit incidents: its silence proves nothing
+    (lambda: [read(at=T0 + 20 * MIN, fmt="feed")], False),
+    # a complete list read before the incident was first seen cannot have dropped it
+    (lambda: [complete(at=T0 - MIN)], False),
+])
+def test_an_incident_that_vanishes_from_the_ongoing_list_is_closed(later, closed):
+    history, _ = merge(History(), [read(inc())], T0)
+    for r in later():
+        history, _ = merge(history, [r], r.fetched_at)
+    entry = history.entries["a"]
+    assert (entry.status is RESOLVED) is closed
+    if closed:
+        assert entry.resolved_at == T0 + 20 * MIN
+        assert entry.latest_text == "No longer listed as ongoing on the official status page."
+        assert entry.name == "Chat errors" and entry.components  # the rest is kept
+
+
+def test_a_resolution_read_in_the_same_build_is_kept_over_the_vanishing():
+    history, _ = merge(History(), [read(inc())], T0)
+    fixed = read(inc(status=RESOLVED, at=T0 + 12 * MIN, text="Fixed."), at=T0 + 20 * MIN,
+                 fmt="feed")
+    history, _ = merge(history, [complete(at=T0 + 20 * MIN), fixed], T0 + 20 * MIN)
+    entry = history.entries["a"]
+    assert (entry.status, entry.latest_text, entry.resolved_at) == (RESOLVED, "Fixed.",
+                                                                    T0 + 12 * MIN)

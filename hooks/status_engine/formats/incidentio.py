@@ -58,6 +58,7 @@ def parse_summary(data: Any, source: str, fetched_at: datetime) -> Reading:
         format=FORMAT, source=source, fetched_at=fetched_at, page_name=plain(summary.get("name")),
         components=components, incidents=_unique(incidents), maintenances=_unique(maintenances),
         indicator=None,
+        incidents_complete=isinstance(summary.get("ongoing_incidents"), list),
     )
 
 
