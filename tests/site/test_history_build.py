@@ -81,14 +81,17 @@ def test_failed_fetch_leaves_history_byte_identical(project: Path, bad_status, b
 
 
 def test_history_source_over_http_shares_the_deadline(project: Path, httpserver):
+    # A Statuspage summary as the status source: unlike incident.io's complete list of ongoing
+    # incidents, its silence closes nothing, so only the history source can change the history.
+    status = FIXTURES / "statuspage_operational.json"
     httpserver.expect_request("/feed.atom").respond_with_data(
         RSS.read_bytes(), content_type="application/rss+xml")
-    build(project, OPERATIONAL, httpserver.url_for("/feed.atom"))
+    build(project, status, httpserver.url_for("/feed.atom"))
     assert len(ids(cache(project))) == 3
     httpserver.clear()
     httpserver.expect_request("/feed.atom").respond_with_response(Response("oops", status=500))
     before = cache(project).read_bytes()
-    build(project, OPERATIONAL, httpserver.url_for("/feed.atom"))
+    build(project, status, httpserver.url_for("/feed.atom"))
     assert cache(project).read_bytes() == before
 
 
@@ -142,3 +145,13 @@ def test_restore_merges_a_valid_history_and_refuses_a_bad_one(project: Path, htt
     proc = _restore(project, httpserver.url_for("/"))
     assert proc.returncode == 0 and "no history restored" in proc.stderr
     assert cache(project).read_bytes() == before
+
+
+def test_incident_io_closes_what_its_ongoing_list_no_longer_holds(project: Path):
+    build(project, FIXTURES / "incidentio_degraded.json")
+    first = json.loads(cache(project).read_text())["incidents"]
+    assert [i["status"] for i in first] == ["identified"]
+    build(project, OPERATIONAL)  # the same page, the incident gone from ongoing_incidents
+    (closed,) = json.loads(cache(project).read_text())["incidents"]
+    assert closed["id"] == first[0]["id"] and closed["status"] == "resolved"
+    assert closed["resolved_at"] is not None
