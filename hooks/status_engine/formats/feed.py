@@ -20,23 +20,13 @@ from defusedxml.ElementTree import fromstring
 from ..errors import UpstreamError
 from ..model import (Component, Incident, IncidentStatus, Maintenance, MaintenanceStatus, Reading,
                      State, Update, enum_value, utc)
-from .shape import component_state, ident, impact_of, plain, token, when, worst
+from .shape import (MAINTENANCE_STATUSES, component_state, ident, impact_of, plain, token, when,
+                    worst)
 from .text import html_to_text, https_url, tidy
 
 FORMAT = "feed"
 ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
-# "Status: X" words that mean a maintenance window rather than an incident.
-MAINTENANCE_WORDS = {
-    "scheduled": MaintenanceStatus.SCHEDULED,
-    "maintenance_scheduled": MaintenanceStatus.SCHEDULED,
-    "in_progress": MaintenanceStatus.IN_PROGRESS,
-    "maintenance_in_progress": MaintenanceStatus.IN_PROGRESS,
-    "verifying": MaintenanceStatus.VERIFYING,
-    "completed": MaintenanceStatus.COMPLETED,
-    "complete": MaintenanceStatus.COMPLETED,
-    "maintenance_complete": MaintenanceStatus.COMPLETED,
-}
 _ACTIVE_MAINTENANCE = {MaintenanceStatus.IN_PROGRESS, MaintenanceStatus.VERIFYING}
 _STATUS_LINE = re.compile(r"^Status:\s*(.+)$", re.IGNORECASE)
 _COMPONENT_LINE = re.compile(r"^•\s*(.+?)\s*\(([^()]*)\)\s*$")
@@ -175,8 +165,8 @@ def _entry_id(entry: Entry) -> str:
 def _item(entry: Entry, body: Body) -> Incident | Maintenance:
     iid, name = _entry_id(entry), plain(entry.title) or "Untitled incident"
     url, names = https_url(entry.link), tuple(dict.fromkeys(n for n, _ in body.components))
-    if body.status in MAINTENANCE_WORDS:
-        return Maintenance(id=iid, name=name, status=MAINTENANCE_WORDS[body.status],
+    if body.status in MAINTENANCE_STATUSES:
+        return Maintenance(id=iid, name=name, status=MAINTENANCE_STATUSES[body.status],
                            starts_at=entry.published, url=url, component_ids=names,
                            text=body.text)
     status = enum_value(IncidentStatus, body.status)
@@ -194,8 +184,8 @@ def _open_components(read: list[tuple[Entry, Body]]) -> tuple[Component, ...]:
     Names are the only ids a feed has; the same name in two products is one component here."""
     states: dict[str, State] = {}
     for _entry, body in read:
-        active = (MAINTENANCE_WORDS[body.status] in _ACTIVE_MAINTENANCE
-                  if body.status in MAINTENANCE_WORDS
+        active = (MAINTENANCE_STATUSES[body.status] in _ACTIVE_MAINTENANCE
+                  if body.status in MAINTENANCE_STATUSES
                   else enum_value(IncidentStatus, body.status).is_open)
         for name, state in body.components if active else ():
             states[name] = worst([states.get(name, State.UNKNOWN), state])

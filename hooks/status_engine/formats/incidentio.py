@@ -15,18 +15,11 @@ from urllib.parse import quote
 from ..errors import UpstreamError
 from ..model import (Component, Incident, IncidentStatus, Maintenance, MaintenanceStatus, Reading,
                      State, Update, enum_value)
-from .shape import (OLDEST, as_dict, component_state, dicts, first_time, ident, impact_of,
-                    plain, token, when, worst)
+from .shape import (MAINTENANCE_STATUSES, OLDEST, as_dict, component_state, dicts, first_time,
+                    ident, impact_of, plain, token, when, worst)
 from .text import html_to_text, https_url, prosemirror_to_text
 
 FORMAT = "incidentio"
-MAINTENANCE_STATUSES = {
-    "maintenance_scheduled": MaintenanceStatus.SCHEDULED,
-    "maintenance_in_progress": MaintenanceStatus.IN_PROGRESS,
-    "maintenance_complete": MaintenanceStatus.COMPLETED,
-    "maintenance_completed": MaintenanceStatus.COMPLETED,
-    "complete": MaintenanceStatus.COMPLETED,
-}
 # Field names for a maintenance window have not been seen in a capture: try the likely ones.
 _STARTS = ("starts_at", "start_at", "scheduled_start_at", "scheduled_start", "scheduled_for")
 _ENDS = ("ends_at", "end_at", "scheduled_end_at", "scheduled_end", "scheduled_until")

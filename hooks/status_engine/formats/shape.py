@@ -12,7 +12,7 @@ import unicodedata
 from datetime import datetime, timezone
 from typing import Any, Iterable
 
-from ..model import Impact, State, enum_value, parse_time
+from ..model import Impact, MaintenanceStatus, State, enum_value, parse_time
 
 # One table for every format: incident.io says `full_outage`, Statuspage `major_outage`, feeds
 # spell them out ("Degraded performance"), which `token` turns into the same keys.
@@ -24,6 +24,21 @@ COMPONENT_STATES = {
     "major_outage": State.MAJOR_OUTAGE,
     "under_maintenance": State.MAINTENANCE,
 }
+
+# Maintenance status words of every format (incident.io's "maintenance_*", Statuspage's and the
+# feeds' plain ones): one table, so a word learnt for one format is known to all.
+MAINTENANCE_STATUSES = {
+    "scheduled": MaintenanceStatus.SCHEDULED,
+    "maintenance_scheduled": MaintenanceStatus.SCHEDULED,
+    "in_progress": MaintenanceStatus.IN_PROGRESS,
+    "maintenance_in_progress": MaintenanceStatus.IN_PROGRESS,
+    "verifying": MaintenanceStatus.VERIFYING,
+    "completed": MaintenanceStatus.COMPLETED,
+    "complete": MaintenanceStatus.COMPLETED,
+    "maintenance_complete": MaintenanceStatus.COMPLETED,
+    "maintenance_completed": MaintenanceStatus.COMPLETED,
+}
+
 
 _IMPACT_OF_STATE = {
     State.OPERATIONAL: Impact.NONE,

@@ -15,8 +15,8 @@ from urllib.parse import quote
 from ..errors import UpstreamError
 from ..model import (Component, Impact, Incident, IncidentStatus, Maintenance, MaintenanceStatus,
                      Reading, State, Update, enum_value)
-from .shape import (OLDEST, as_dict, component_state, dicts, first_time, ident, plain, token,
-                    when)
+from .shape import (MAINTENANCE_STATUSES, OLDEST, as_dict, component_state, dicts, first_time,
+                    ident, plain, token, when)
 from .text import html_to_text, https_url
 
 FORMAT = "statuspage"
@@ -114,7 +114,7 @@ def _maintenance(raw: dict[str, Any], base: str | None) -> Maintenance:
     updates = _updates(raw.get("incident_updates"))
     return Maintenance(
         id=mid, name=plain(raw.get("name")) or "Untitled maintenance",
-        status=enum_value(MaintenanceStatus, token(raw.get("status"))),
+        status=enum_value(MaintenanceStatus, token(raw.get("status")), MAINTENANCE_STATUSES),
         starts_at=when(raw.get("scheduled_for")), ends_at=when(raw.get("scheduled_until")),
         url=_link(raw, base, mid),
         component_ids=_component_ids(raw.get("components")),
