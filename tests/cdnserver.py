@@ -21,6 +21,7 @@ import http.server
 import mimetypes
 import re
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -161,9 +162,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                        else "")
 
     def _finish(self, path: str, status: int, headers: dict, body: bytes, length: int | None = None):
-        self.send_response(status)
-        if self.host.age:
-            headers = {**headers, "Age": str(self.host.age)}
+        self.send_response_only(status)
+        self.send_header("Server", self.version_string())
+        self.send_header("Date", self.date_time_string(time.time() - self.host.age))
         for name, value in headers.items():
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(body) if length is None else length))
