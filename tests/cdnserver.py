@@ -178,8 +178,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 class CacheRulesServer:
     """`root` on 127.0.0.1 and a free port, with `rules` applied; stop it with close().
 
-    `age`, when set, goes out as an Age header: a browser then treats what it caches as that many
-    seconds old already, which is how a test sees the next visit "an hour later" without waiting.
+    `age`, when set, dates every response that many seconds back: a browser then holds what it
+    caches as that old already (RFC 9111 4.2.3), which is how a test makes the next visit "an hour
+    later" without waiting. `root` may be changed between visits, as a deploy would.
     """
 
     def __init__(self, root: Path, rules: list[Rule] | None = None,
