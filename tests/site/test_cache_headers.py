@@ -78,6 +78,46 @@ def test_the_parser_refuses_what_a_host_would_refuse(text, complaint):
         parse_headers(text)
 
 
+CLOUDFLARE_EXAMPLE = """\
+# This is a comment
+/secure/page
+  X-Frame-Options: DENY
+  X-Content-Type-Options: nosniff
+  Referrer-Policy: no-referrer
+
+/static/*
+  Access-Control-Allow-Origin: *
+  X-Robots-Tag: nosnippet
+
+/*
+  X-Robots-Tag: noindex
+"""
+
+
+@pytest.mark.parametrize(("path", "expected"), [
+    ("/secure/page", {"X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff",
+                      "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}),
+    ("/static/styles.css", {"Access-Control-Allow-Origin": "*", "X-Robots-Tag": "nosnippet, noindex"}),
+    ("/home", {"X-Robots-Tag": "noindex"}),
+    ("/secure/page/more", {"X-Robots-Tag": "noindex"}),
+])
+def test_rules_combine_as_cloudflare_documents(path, expected):
+    """Cloudflare's own example (its host-specific https:// rule written as /*), and its result table."""
+    assert headers_for(parse_headers(CLOUDFLARE_EXAMPLE), path) == expected
+
+
+@pytest.mark.parametrize(("pattern", "path", "matches"), [
+    ("/movies/:title", "/movies/up", True),
+    ("/movies/:title", "/movies/up/cast", False),
+    ("/assets/javascripts/bundle.*.min.js", "/assets/javascripts/bundle.a5f9d56c.min.js", True),
+    ("/assets/javascripts/bundle.*.min.js", "/assets/javascripts/bundle.a5f9d56c.min.js.map", False),
+    ("/*/", "/", False),
+    ("/*/", "/about/", True),
+])
+def test_patterns_match_like_the_hosts(pattern, path, matches):
+    assert parse_headers(f"{pattern}\n  X-A: 1\n")[0].matches(path) is matches
+
+
 def test_hashed_assets_are_immutable_and_nothing_else_is(site):
     rules = load_rules(site)
     paths = served_paths(site)
