@@ -13,6 +13,16 @@ until the network is idle), its type, bytes on disk and bytes on the wire (gzip)
 12 (mobile, simulated throttling) for performance, accessibility, best practices and SEO, from
 tests/bench/node_modules (`npm ci --prefix tests/bench`), with CHROME_PATH=/usr/bin/chromium.
 Targets: 100 in all four Lighthouse categories; our additions under 5 KB gzip over the baseline.
+
+Bytes per visitor (no Lighthouse needed; `--bytes-only` runs just this part): the site served from
+tests/cdnserver.py, which counts every byte it sends (status line, headers, gzip -9 body), as three
+hosts: GitHub Pages (ignores _headers, max-age=600 on everything), Cloudflare Pages without the
+rules (public, max-age=0, must-revalidate) and with site/_headers. For each, in Chromium: a first
+visit to the home page; a repeat visit an hour later (responses of the first dated an hour back),
+with the site unchanged and with it rebuilt in between, as the 10-minute schedule does; and an hour
+of an open page under the live refresh that issue 11 specifies: a conditional GET of status.json
+every 2 minutes, 30 an hour, of which 6 find a rebuilt file (one per rebuild) and 24 get a 304.
+Sizes on the wire of a real host differ: HTTP/2 compresses headers, CDNs add their own.
 """
 
 from __future__ import annotations
@@ -31,6 +41,8 @@ from urllib.parse import urlsplit
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE.parent / "browser"), str(HERE.parent.parent / "hooks")]
 from browsing import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from cdnserver import (CLOUDFLARE_DEFAULT, GITHUB_PAGES_DEFAULT, CacheRulesServer,  # noqa: E402
+                       load_rules)
 from sitebuild import copy_project, run_build  # noqa: E402
 from sitestates import STATES, LoopbackServer, build_state  # noqa: E402
 
@@ -109,18 +121,89 @@ def totals(requests: list[dict]) -> dict:
             "gzip": sum(r["gzip"] for r in requests), "by_type": by_type}
 
 
+HOUR = 3600
+POLLS_PER_HOUR, REBUILDS_PER_HOUR = 30, 6  # a GET every 2 minutes; the cron rebuilds every 10
+PAGES_SOFT_LIMIT = 100 * 10**9  # bytes a month: GitHub Pages' soft bandwidth limit, 100 GB
+
+
+def hosts(site: Path) -> dict[str, tuple[list, str]]:
+    return {"GitHub Pages": ([], GITHUB_PAGES_DEFAULT),
+            "Cloudflare Pages, no _headers": ([], CLOUDFLARE_DEFAULT),
+            "Cloudflare Pages + _headers": (load_rules(site), CLOUDFLARE_DEFAULT)}
+
+
+def visit(context, server: CacheRulesServer, age: int = 0) -> list:
+    """One visit to the home page in `context`; what the server sent for it."""
+    server.age = age
+    page = context.new_page()
+    page.goto(server.url, wait_until="networkidle")
+    page.wait_for_timeout(500)
+    page.close()
+    return server.take()
+
+
+def poll_status(context, server: CacheRulesServer, rebuilt: Path) -> tuple[list, list]:
+    """An open page's conditional GET of status.json: once unchanged, once after a rebuild."""
+    page = context.new_page()
+    page.goto(server.url, wait_until="networkidle")
+    get = "() => fetch('status.json', {cache: 'no-cache'}).then(r => r.text())"
+    page.evaluate(get)  # the refresh's first GET fills the cache
+    server.take()
+    page.evaluate(get)
+    same = server.take()
+    old_root, server.root = server.root, rebuilt
+    page.evaluate(get)
+    changed = server.take()
+    server.root = old_root
+    page.close()
+    return same, changed
+
+
+def bytes_per_visitor(browser, site: Path, rebuilt: Path) -> dict[str, dict]:
+    results = {}
+    for name, (rules, default) in hosts(site).items():
+        with CacheRulesServer(site, rules, default) as server:
+            context = browser.new_context()
+            first = visit(context, server)
+            context.close()
+            context = browser.new_context()
+            visit(context, server, age=HOUR)
+            repeat = visit(context, server)
+            same, changed = poll_status(context, server, rebuilt)
+            context.close()
+            context = browser.new_context()
+            visit(context, server, age=HOUR)
+            server.root = rebuilt
+            repeat_rebuilt = visit(context, server)
+            server.root = site
+            context.close()
+        results[name] = {"first": first, "repeat": repeat, "repeat, rebuilt": repeat_rebuilt,
+                         "poll 304": same, "poll changed": changed}
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--state", default="degraded", choices=STATES)
     parser.add_argument("--no-lighthouse", action="store_true")
+    parser.add_argument("--bytes-only", action="store_true",
+                        help="only the bytes per visitor, no baseline and no Lighthouse")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
         root = Path(tmp)
         (root / "served").mkdir()
+        ours = build_state(STATES[args.state], root / "ours")
+        # The next scheduled build: same upstream reading, a later check time.
+        rebuilt = build_state(STATES[args.state], root / "rebuilt")
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        per_visitor = bytes_per_visitor(browser, ours.site, rebuilt.site)
+        browser.close()
+        if args.bytes_only:
+            return report_bytes(per_visitor, args.state)
         with LoopbackServer(root / "served", gzip_files=True) as server:
-            ours = build_state(STATES[args.state], root / "ours", server.url + "ours/")
+            ours = build_state(STATES[args.state], root / "ours-served", server.url + "ours/")
             base_project = baseline_project(root / "baseline" / "project")
             base = run_build(base_project, {"SITE_URL": server.url + "baseline/"})
             assert base.returncode == 0, base.log
@@ -137,6 +220,30 @@ def main() -> None:
                     results[name]["lighthouse"] = lighthouse(f"{server.url}{name}/",
                                                              root / f"lh-{name}.json")
     report(results, args.state)
+    print()
+    report_bytes(per_visitor, args.state)
+
+
+def report_bytes(results: dict[str, dict], state: str) -> None:
+    print(f"Bytes per visitor, home page, state {state}, counted by the server (headers + gzip body)\n")
+    scenarios = ["first", "repeat", "repeat, rebuilt"]
+    print("| host | " + " | ".join(f"{s} visit" for s in scenarios) + " | open page, 1 h of refresh |")
+    print("|---|" + "---:|" * (len(scenarios) + 1))
+    for host, r in results.items():
+        cells = [f"{sum(s.total for s in r[k]):,} B, {len(r[k])} req" for k in scenarios]
+        hour = (POLLS_PER_HOUR - REBUILDS_PER_HOUR) * sum(s.total for s in r["poll 304"]) \
+            + REBUILDS_PER_HOUR * sum(s.total for s in r["poll changed"])
+        cells.append(f"{hour:,} B")
+        print(f"| {host} | " + " | ".join(cells) + " |")
+    print()
+    for host, r in results.items():
+        for k in scenarios + ["poll 304", "poll changed"]:
+            print(f"{host}, {k}: " + ", ".join(f"{s.path} {s.status} {s.total:,}" for s in r[k]))
+    print(f"\nCapacity in GitHub Pages' soft limit of {PAGES_SOFT_LIMIT / 10**9:.0f} GB a month:")
+    for k in scenarios:
+        size = sum(s.total for s in results["GitHub Pages"][k])
+        print(f"  {k} visits: {PAGES_SOFT_LIMIT // size:,} a month at {size:,} B each; "
+              f"1 million cost {size * 10**6 / 10**9:.1f} GB")
 
 
 def report(results: dict, state: str) -> None:

