@@ -1,10 +1,18 @@
-"""MkDocs hook: the FAQ and the outage history, from YAML data files, rendered into their pages.
+"""MkDocs hook: the FAQ and the outage history from YAML data files, each page's review date, and
+the home page's "If it is down right now" block.
 
 `docs/data/faq.yml` and `docs/data/outages.yml` are loaded and validated once per build
 (`on_config`), so a mistake in either stops the build with one line that names the file, the
 entry and the fix. Pages ask for the rendered data with a marker (`<!-- faq -->`,
 `<!-- outages -->`); the FAQ's visible questions and its schema.org FAQPage JSON-LD are rendered
 from the same loaded entries, so the two cannot disagree.
+
+Every page states when it was last checked against its sources (`reviewed:` in its front matter,
+rendered under the title). The home page's "If it is down right now" block is operator-edited
+Markdown between `<!-- if-down -->` markers in docs/index.md; the build shows it unless the status
+engine's verdict is operational, and shows its `<!-- if-down:unknown -->` part only when the
+verdict is unknown. Hidden parts stay in the page with the `hidden` attribute, under a stable id,
+so a script refreshing the status in the browser can show them.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 import yaml
@@ -33,6 +42,14 @@ FAQ_FILE = "data/faq.yml"  # relative to docs_dir
 OUTAGES_FILE = "data/outages.yml"
 FAQ_MARKER = "<!-- faq -->"
 OUTAGES_MARKER = "<!-- outages -->"
+IF_DOWN = ("<!-- if-down -->", "<!-- /if-down -->")
+IF_DOWN_UNKNOWN = ("<!-- if-down:unknown -->", "<!-- /if-down:unknown -->")
+# Set in config.extra by hooks/status_banner.py from the engine's reading of this build.
+VERDICT_KEY = "status_verdict"
+OPERATIONAL, UNKNOWN = "operational", "unknown"
+HIDDEN_HEADINGS = "hidden_headings"  # page.meta key: titles of headings the build hid
+# Help-centre pages are linked on their canonical host; "-lb" is a load-balancer alias.
+OPENAI_HOSTS = ("openai.com", "status.openai.com", "help.openai.com")
 
 # Autoescape on: every value in these templates is text from the data files.
 _templates = jinja2.Environment(
@@ -49,6 +66,11 @@ class Source:
     title: str
     url: str
     secondary: bool  # a news report rather than OpenAI's own words
+
+    @property
+    def primary(self) -> bool:
+        """OpenAI's own page: a write-up, a help article or the status page."""
+        return _host(self.url) in OPENAI_HOSTS
 
 
 @dataclass(frozen=True)
@@ -106,7 +128,99 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         page.toc.items.extend(AnchorLink(str(escape(q.question)), q.anchor, 2) for q in _faq)
     if OUTAGES_MARKER in html:
         html = html.replace(OUTAGES_MARKER, render_outages(_outages))
+    hidden = page.meta.get(HIDDEN_HEADINGS)
+    if hidden:
+        page.toc.items[:] = _without(page.toc.items, set(hidden))
     return html
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    where = f"docs/{page.file.src_uri}"
+    try:
+        reviewed = review_date(page.meta.get("reviewed"), datetime.date.today())
+        markdown = with_review_line(markdown, reviewed)
+        if IF_DOWN[0] in markdown:
+            verdict = _verdict(config)
+            if verdict == OPERATIONAL:
+                # A hidden heading must not stay in the table of contents (on_page_content).
+                page.meta[HIDDEN_HEADINGS] = _headings(_split(markdown, IF_DOWN)[1])
+            markdown = with_if_down_block(markdown, verdict)
+    except _DataError as e:
+        raise PluginError(f"{where}: {e}") from None
+    return markdown
+
+
+def review_date(value: Any, today: datetime.date) -> datetime.date:
+    """The front matter's `reviewed:` date; missing, malformed or in the future is an error."""
+    if value is None:
+        raise _DataError("no 'reviewed:' date in the front matter. Fix: check the page against "
+                         "its sources, then add reviewed: YYYY-MM-DD (README, 'Re-checking the "
+                         "content').")
+    if isinstance(value, str):
+        try:
+            value = datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            value = None
+    if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
+        raise _DataError("'reviewed' must be a date like 2026-11-29. Fix: write it unquoted as "
+                         "YYYY-MM-DD.")
+    if value > today:
+        raise _DataError(f"'reviewed' is {value.isoformat()}, after today ({today.isoformat()}). "
+                         "Fix: use the date you checked the page.")
+    return value
+
+
+def with_review_line(markdown: str, reviewed: datetime.date) -> str:
+    """The review date, right under the page's first heading (or first, without one)."""
+    line = _templates.get_template("reviewed.html").render(reviewed=reviewed).strip()
+    heading = re.search(r"^# .*$", markdown, flags=re.MULTILINE)
+    at = heading.end() if heading else 0
+    return f"{markdown[:at]}\n\n{line}\n\n{markdown[at:].lstrip(chr(10))}"
+
+
+def with_if_down_block(markdown: str, verdict: str) -> str:
+    """Wrap the block's Markdown in its element, hidden when ChatGPT is operational."""
+    before, body, after = _split(markdown, IF_DOWN)
+    if IF_DOWN_UNKNOWN[0] in body:
+        head, unknown, tail = _split(body, IF_DOWN_UNKNOWN)
+        body = head + _element("if-down__unknown", unknown, shown=verdict == UNKNOWN) + tail
+    block = _element("if-down", body, shown=verdict != OPERATIONAL, element_id="if-down")
+    return before + block + after
+
+
+def _split(text: str, markers: tuple[str, str]) -> tuple[str, str, str]:
+    start, end = markers
+    head, _, rest = text.partition(start)
+    body, found, tail = rest.partition(end)
+    if not found:
+        raise _DataError(f"'{start}' has no closing '{end}'. Fix: end the block with {end}.")
+    return head, body, tail
+
+
+def _element(css_class: str, body: str, *, shown: bool, element_id: str = "") -> str:
+    return _templates.get_template("shown_when.html").render(
+        css_class=css_class, element_id=element_id, body=body.strip(), shown=shown)
+
+
+def _headings(markdown: str) -> list[str]:
+    return [m.group(1).strip() for m in re.finditer(r"^#+ (.*)$", markdown, flags=re.MULTILINE)]
+
+
+def _without(items: list, titles: set[str]) -> list:
+    kept = [item for item in items if item.title not in titles]
+    for item in kept:
+        item.children[:] = _without(item.children, titles)
+    return kept
+
+
+def _verdict(config: MkDocsConfig) -> str:
+    verdict = (config.extra or {}).get(VERDICT_KEY)
+    if not isinstance(verdict, str):
+        # Without the status hook nobody read the status: say so, as for an unknown verdict.
+        log.warning("no status verdict from hooks/status_banner.py: the 'If it is down right "
+                    "now' block says the status could not be read")
+        return UNKNOWN
+    return verdict
 
 
 def render_faq(entries: tuple[Question, ...]) -> str:
@@ -212,7 +326,14 @@ def _source(value: Any, where: str) -> Source:
         if not re.fullmatch(r"https://[^\s\"'<>]+", url):
             raise _DataError(f"'url' must be an https:// address, not {url[:60]!r}. "
                              "Fix: use the full https:// link to the source.")
-        return Source(_text(value, "title"), url, secondary)
+        if _host(url) == "help-lb.openai.com":
+            raise _DataError("'url' uses help-lb.openai.com. Fix: link the same article on "
+                             "help.openai.com.")
+        source = Source(_text(value, "title"), url, secondary)
+        if source.primary and secondary:
+            raise _DataError(f"{_host(url)} is OpenAI's own site, a primary source. "
+                             "Fix: remove 'secondary: true'.")
+        return source
     except _DataError as e:
         raise _DataError(f"{where}: {e}") from None
 
@@ -253,6 +374,10 @@ def _type_name(value: Any) -> str:
 
 def _one_line(text: str) -> str:
     return " ".join(str(text).split())
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
 
 
 def _display_name(path: Path, root: Path) -> str:

@@ -63,11 +63,13 @@ def on_config(config: Any) -> Any:
     cache_dir = Path(config.config_file_path).parent / settings.cache_dir
     key = (settings, str(cache_dir))
     # `mkdocs serve` calls on_config on every reload: reuse the reading of its first build.
-    if _state["command"] == "serve" and _state["key"] == key and _state["result"] is not None:
-        return config
-    result = engine.check(settings, cache_dir=cache_dir, offline=engine_settings.offline(),
-                          log=upstream_log)
-    _state.update(result=result, key=key)
+    if not (_state["command"] == "serve" and _state["key"] == key
+            and _state["result"] is not None):
+        result = engine.check(settings, cache_dir=cache_dir, offline=engine_settings.offline(),
+                              log=upstream_log)
+        _state.update(result=result, key=key)
+    # For hooks/site_content.py: the home page's "If it is down right now" block follows it.
+    config.extra["status_verdict"] = _result().status.verdict.value
     return config
 
 

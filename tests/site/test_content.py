@@ -3,6 +3,7 @@ no broken internal links. All read one shared offline build (tests/conftest.py).
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from pathlib import Path, PurePosixPath
@@ -146,9 +147,89 @@ def test_outage_table_shows_every_entry(offline_build):
         for key in ("title", "duration", "impact", "cause"):
             assert " ".join(entry[key].split()) in text, (entry["date"], key)
         assert row.find("a", href=entry["source"]["url"])
-        assert ("secondary" in text) == entry["source"].get("secondary", False)
+        assert ("secondary source" in text) == entry["source"].get("secondary", False)
     dates = [row.time["datetime"] for row in rows]
     assert dates == sorted(dates, reverse=True)
+
+
+# --- Sources, review dates and the record of causes (issue 10) ------------------------------
+
+OPENAI_INCIDENT = re.compile(r"^https://status\.openai\.com/incidents/[0-9A-Za-z]+(/write-up)?$")
+NO_CAUSE = re.compile(r"no (root )?cause (has been |was )?(published|given|disclosed|named)"
+                      r"|no root cause", re.IGNORECASE)
+
+
+def test_every_outage_row_and_faq_answer_has_an_https_source(offline_build):
+    for entry in _data(offline_build, "outages.yml"):
+        assert entry["source"]["url"].startswith("https://"), entry["date"]
+    for entry in _data(offline_build, "faq.yml"):
+        assert any(s["url"].startswith("https://") for s in entry["sources"]), entry["question"]
+
+
+def test_a_row_citing_an_openai_incident_page_is_marked_primary(offline_build):
+    rows = _soup(offline_build, "outages/index.html").select("table.outages tbody tr")
+    cited = [row for row in rows
+             if any(OPENAI_INCIDENT.match(a["href"]) for a in row.find_all("a", href=True))]
+    assert len(cited) >= 10  # the record is mostly OpenAI's own write-ups
+    for row in cited:
+        assert row["data-source"] == "primary", _text(row)
+        assert "primary source" in _text(row) and "secondary" not in _text(row), _text(row)
+
+
+def _front_matter(build, md_path: str) -> dict:
+    source = (build.project / "docs" / md_path).read_text(encoding="utf-8")
+    return yaml.safe_load(source.split("---", 2)[1])
+
+
+def test_every_content_page_shows_a_review_date_not_in_the_future(offline_build):
+    for md_path in _nav_pages(_config(offline_build)["nav"]):
+        reviewed = _front_matter(offline_build, md_path).get("reviewed")
+        assert isinstance(reviewed, datetime.date), md_path
+        assert reviewed <= datetime.date.today(), md_path
+        heading = _soup(offline_build, _built_path(md_path)).find("article").h1
+        line = heading.find_next_sibling()
+        assert " ".join(line.get_text().split()) == \
+            f"Checked against the sources on {reviewed.isoformat()}.", md_path
+        assert line.time["datetime"] == reviewed.isoformat(), md_path
+
+
+def _date_phrases(day: datetime.date) -> set[str]:
+    """How the pages name an outage's day: its UTC date or, in Pacific time, the day before."""
+    return {f"{d.strftime('%B')} {d.day}, {d.year}"
+            for d in (day, day - datetime.timedelta(days=1))}
+
+
+def _sentences(build) -> list[tuple[str, str]]:
+    found = []
+    for page in _html_pages(build):
+        article = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").find("article")
+        if article is None:
+            continue
+        for block in article.find_all(["p", "li", "td", "tr"]):
+            for sentence in re.split(r"(?<=[.;])\s+", _text(block)):
+                found.append((page.relative_to(build.site).as_posix(), sentence))
+    return found
+
+
+def test_no_page_says_no_root_cause_for_an_incident_with_a_write_up(offline_build):
+    written_up = [e for e in _data(offline_build, "outages.yml")
+                  if OPENAI_INCIDENT.match(e["source"]["url"])]
+    sentences = _sentences(offline_build)
+    offenders = [(page, sentence) for e in written_up for page, sentence in sentences
+                 if NO_CAUSE.search(sentence)
+                 and any(phrase in sentence for phrase in _date_phrases(e["date"]))]
+    assert offenders == []
+    # A table row names its incident by <time>, not by a phrase: check the rows themselves too.
+    rows = _soup(offline_build, "outages/index.html").select("table.outages tbody tr")
+    assert [_text(r) for r in rows if r["data-source"] == "primary"
+            and NO_CAUSE.search(_text(r))] == []
+
+
+def test_help_articles_are_linked_on_help_openai_com(offline_build):
+    hrefs = [a["href"] for page in _html_pages(offline_build)
+             for a in BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+             .find_all("a", href=True)]
+    assert not [h for h in hrefs if "help-lb.openai.com" in h]
 
 
 # --- Requests and links ---------------------------------------------------------------------

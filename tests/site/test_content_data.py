@@ -60,6 +60,12 @@ OUTAGE_CASES = [
      ("'date' must be a date",)),
     ("source of the wrong type", lambda e: _second(e).update(source="https://example.org"),
      ("source must be a mapping",)),
+    # An OpenAI page is a primary source; help articles live on help.openai.com.
+    ("OpenAI write-up marked secondary", lambda e: _second(e)["source"].update(secondary=True),
+     ("status.openai.com is OpenAI's own site", "remove 'secondary: true'")),
+    ("help-lb host", lambda e: _second(e)["source"].update(
+        url="https://help-lb.openai.com/en/articles/10471992"),
+     ("help-lb.openai.com", "help.openai.com")),
 ]
 
 
