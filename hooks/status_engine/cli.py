@@ -23,11 +23,12 @@ from typing import Any, Sequence
 
 import yaml
 
-from . import engine, fetch as fetching, history_store, store
+from . import engine, history_store, store
 from .errors import SettingsError, UpstreamError
 from .history import merge_histories
 from .render import LABELS
 from .settings import Settings, check_source_url, offline, settings_from_mapping, with_environment
+from .upstream import fetch as fetching
 
 SCHEMA = Path(__file__).with_name("status.schema.json")
 LOG = logging.getLogger("status_engine")

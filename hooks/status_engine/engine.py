@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from . import fetch as fetching
+from .upstream import fetch as fetching
 from . import formats, history_store, outputs, render, store
 from .errors import UpstreamError
 from .history import History, merge
