@@ -23,9 +23,10 @@ from typing import Any, Sequence
 
 import yaml
 
-from . import engine, history_store, store
+from . import engine, store
 from .errors import SettingsError, UpstreamError
-from .history import merge_histories
+from .history import store as history_store
+from .history.model import merge_histories
 from .render import LABELS
 from .settings import Settings, check_source_url, offline, settings_from_mapping, with_environment
 from .upstream import fetch as fetching

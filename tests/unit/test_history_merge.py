@@ -11,8 +11,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from status_engine import history_store
-from status_engine.history import History, merge
+from status_engine.history import store as history_store
+from status_engine.history.model import History, merge
 from status_engine.model import Component, Impact, Incident, IncidentStatus, Reading, State, Update
 
 T0 = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
@@ -144,7 +144,7 @@ def _postmortems():
 def test_loaded_history_shows_exactly_what_the_full_history_shows(tmp_path: Path, incidents):
     """Archiving at load must never change the page or the feed: starts and last changes in
     unrelated orders, some incidents long, some still open."""
-    from status_engine.history_page import history_html
+    from status_engine.history.page import history_html
     from status_engine.outputs import atom_feed
     from status_engine.settings import Settings
     full = run(read(*incidents(), at=T0))

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Iterable, NamedTuple
 
-from .model import Impact, Incident, IncidentStatus, Reading, State, isoformat, utc
+from ..model import Impact, Incident, IncidentStatus, Reading, State, isoformat, utc
 
 SKEW_TOLERANCE = timedelta(minutes=5)
 _IMPACT_RANK = {Impact.NONE: 1, Impact.MINOR: 2, Impact.MAJOR: 3, Impact.CRITICAL: 4}
@@ -70,7 +70,7 @@ class Catalogued:
 
 class Archived(NamedTuple):
     """An entry no page or feed of this build shows, kept as its JSON line from the history
-    file and decoded only if an update arrives for it (history_store decides which)."""
+    file and decoded only if an update arrives for it (history.store decides which)."""
 
     started: str  # its ISO start, "" if none: the file's sort key
     line: str  # one JSON object, as entry_to_json wrote it
@@ -83,7 +83,7 @@ class History:
     since: datetime | None = None  # from when the history can speak for every day
     updated_at: datetime | None = None  # when it last changed
     # Every entry is in `entries` or here; the bars, uptime, recent list and feed only need
-    # `entries` (history_store.load keeps there everything they could show).
+    # `entries` (history.store.load keeps there everything they could show).
     archived: dict[str, Archived] = field(default_factory=dict)
 
     @property
@@ -287,7 +287,7 @@ def entry_to_json(e: Entry) -> dict[str, Any]:
 def entry_from_json(raw: dict[str, Any]) -> Entry:
     latest = raw.get("latest_update") or {}
     return Entry(
-        id=text_from_json(raw["id"]), name=text_from_json(raw["name"]), status=_STATUSES[raw["status"]],
+        id=text_from_json(raw["id"]), name=text_from_json(raw["name"]), status=status_from_json(raw["status"]),
         impact=_IMPACTS[raw["impact"]], started_at=time_from_json(raw.get("started_at")),
         resolved_at=time_from_json(raw.get("resolved_at")), updated_at=time_from_json(raw.get("updated_at")),
         url=raw.get("url") if isinstance(raw.get("url"), str) else None,
@@ -297,6 +297,10 @@ def entry_from_json(raw: dict[str, Any]) -> Entry:
         latest_status=sys.intern(text_from_json(latest.get("status", ""))),
         latest_text=text_from_json(latest.get("text", "")), first_seen_at=time_from_json(raw.get("first_seen_at")),
     )
+
+
+def status_from_json(value: Any) -> IncidentStatus:
+    return _STATUSES[value]  # KeyError for a status the schema does not allow
 
 
 def text_from_json(value: Any) -> str:
@@ -316,6 +320,15 @@ def state_for(entry: Entry, affected: Affected) -> State:
     UNKNOWN when neither is known (an incident first seen after it was resolved)."""
     if affected.state.severity > State.MAINTENANCE.severity:
         return affected.state
+    return STATE_OF_IMPACT.get(entry.impact, State.UNKNOWN)
+
+
+def incident_state(entry: Entry) -> State:
+    """How bad the incident was overall: its worst component's state when one was seen to be
+    worse than maintenance, else what its impact implies; UNKNOWN when neither is known."""
+    worst = max((a.state for a in entry.components), key=lambda s: s.severity, default=None)
+    if worst is not None and worst.severity > State.MAINTENANCE.severity:
+        return worst
     return STATE_OF_IMPACT.get(entry.impact, State.UNKNOWN)
 
 

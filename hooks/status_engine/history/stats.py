@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Iterable
 
-from .history import Affected, Catalogued, Entry, History, ended_at, state_for
-from .model import State
+from ..model import State
+from .model import Affected, Catalogued, Entry, History, ended_at, state_for
 
 DOWN = frozenset({State.PARTIAL_OUTAGE, State.MAJOR_OUTAGE})
 NO_DATA = "no_data"

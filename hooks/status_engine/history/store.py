@@ -18,14 +18,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from . import store
-from .errors import UpstreamError
-from .history import (_STATUSES, Archived, Catalogued, History, entry_from_json, entry_to_json,
-                      text_from_json, time_from_json)
-from .model import isoformat
+from .. import store
+from ..errors import UpstreamError
+from ..model import isoformat
+from .model import (Archived, Catalogued, History, entry_from_json, entry_to_json, status_from_json,
+                    text_from_json, time_from_json)
 
 HISTORY = "history.json"
-SCHEMA = Path(__file__).with_name("history.schema.json")
+SCHEMA = Path(__file__).parent.parent / "history.schema.json"
 SCHEMA_VERSION = 1
 # What load decodes (see _shown): more than the page's 90 days and 50 incidents and the
 # feed's 100, with a margin.
@@ -147,8 +147,8 @@ def _rows(handle: Iterable[str]) -> Iterator[tuple[str, str, str, Any, str]]:
             started, updated = _iso(raw["started_at"]), _iso(raw["updated_at"])
             # The feed's order (outputs._changed); and whether it reaches the bars' window.
             changed = updated or started or _iso(raw["first_seen_at"])
-            recent = _STATUSES[raw["status"]].is_open or max(started, updated,
-                                                             _iso(raw["resolved_at"]))
+            recent = status_from_json(raw["status"]).is_open or max(
+                started, updated, _iso(raw["resolved_at"]))
             yield text_from_json(raw["id"]), started, changed, recent, line
 
 
