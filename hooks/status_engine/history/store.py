@@ -37,12 +37,6 @@ _OPEN = '"incidents":['
 _CLOSE = "]}\n"
 
 
-def to_document(history: History, subject: str, status_page: str) -> dict[str, Any]:
-    """The history.json document (described by history.schema.json), newest incident first."""
-    return {**_header(history, subject, status_page),
-            "incidents": [json.loads(line) for _, _, line in _sorted_lines(history)]}
-
-
 def _header(history: History, subject: str, status_page: str) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
@@ -69,7 +63,8 @@ def _dumps(value: Any) -> str:
 
 
 def from_document(data: Any) -> History:
-    """Inverse of `to_document`. Raises ValueError (or KeyError/TypeError) on a wrong shape.
+    """The History in a decoded history.json document (any layout of what `save` writes).
+    Raises ValueError (or KeyError/TypeError) on a wrong shape.
     Empties `data["incidents"]` as it reads, so the raw JSON and the entries are never both
     whole in memory."""
     _check_header(data)
