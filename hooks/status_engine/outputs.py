@@ -8,7 +8,7 @@ autoescape, self-contained (no external references), with a title and aria-label
 from __future__ import annotations
 
 import heapq
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import quote, urljoin
 from xml.etree import ElementTree as ET
 
@@ -19,7 +19,7 @@ from .render import environment, safe_link
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 FEED_ENTRIES = 100
-OLDEST = datetime.min.replace(tzinfo=timezone.utc)
+OLDEST = datetime.min.replace(tzinfo=UTC)
 
 
 def atom_feed(history: History, *, subject: str, site_url: str, status_host: str,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +66,7 @@ def _restore_history(settings: Settings, cache_dir: Path, base_url: str) -> None
     except (UpstreamError, SettingsError) as exc:
         LOG.warning("restore: no history restored from %s: %s", url, exc)
         return
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     local = history_store.load(cache_dir, now, LOG)
     merged = merge_histories(local, remote, now)
     if merged is local:

@@ -16,9 +16,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Iterable, NamedTuple
+from typing import Any, NamedTuple
 
 from ..model import Impact, Incident, IncidentStatus, Reading, State, isoformat, utc
 
@@ -287,15 +288,19 @@ def entry_to_json(e: Entry) -> dict[str, Any]:
 def entry_from_json(raw: dict[str, Any]) -> Entry:
     latest = raw.get("latest_update") or {}
     return Entry(
-        id=text_from_json(raw["id"]), name=text_from_json(raw["name"]), status=status_from_json(raw["status"]),
-        impact=_IMPACTS[raw["impact"]], started_at=time_from_json(raw.get("started_at")),
-        resolved_at=time_from_json(raw.get("resolved_at")), updated_at=time_from_json(raw.get("updated_at")),
+        id=text_from_json(raw["id"]), name=text_from_json(raw["name"]),
+        status=status_from_json(raw["status"]), impact=_IMPACTS[raw["impact"]],
+        started_at=time_from_json(raw.get("started_at")),
+        resolved_at=time_from_json(raw.get("resolved_at")),
+        updated_at=time_from_json(raw.get("updated_at")),
         url=raw.get("url") if isinstance(raw.get("url"), str) else None,
         # Component ids and names repeat across thousands of entries: share one string each.
-        components=tuple(Affected(sys.intern(text_from_json(a["id"])), sys.intern(text_from_json(a["name"])),
-                                  _STATES[a["state"]]) for a in raw["components"]),
+        components=tuple(Affected(sys.intern(text_from_json(a["id"])),
+                                  sys.intern(text_from_json(a["name"])), _STATES[a["state"]])
+                         for a in raw["components"]),
         latest_status=sys.intern(text_from_json(latest.get("status", ""))),
-        latest_text=text_from_json(latest.get("text", "")), first_seen_at=time_from_json(raw.get("first_seen_at")),
+        latest_text=text_from_json(latest.get("text", "")),
+        first_seen_at=time_from_json(raw.get("first_seen_at")),
     )
 
 

@@ -8,7 +8,7 @@ RECENT incidents), so the page stays small however long the history grows; the r
 from __future__ import annotations
 
 import heapq
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ..labels import SEVERITY_WORDS
@@ -19,7 +19,7 @@ from ..verdict import in_scope_names
 from .model import Catalogued, Entry, History, ended_at, incident_state
 from .stats import NO_DATA, Day, day_bars, in_window, incidents_of, uptime
 
-OLDEST = datetime.min.replace(tzinfo=timezone.utc)
+OLDEST = datetime.min.replace(tzinfo=UTC)
 
 DAYS = 90
 WINDOWS = (7, 30, 90)

@@ -14,9 +14,10 @@ import json
 import logging
 import re
 import shutil
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from .. import store
 from ..errors import UpstreamError
@@ -88,7 +89,8 @@ def _build(header: dict[str, Any], incidents: Iterable[Any]) -> History:
     for raw in incidents:
         entry = entry_from_json(raw)
         entries[entry.id] = entry
-    components = {c["id"]: Catalogued(text_from_json(c["id"]), text_from_json(c["name"]), c.get("group"))
+    components = {c["id"]: Catalogued(text_from_json(c["id"]), text_from_json(c["name"]),
+                                      c.get("group"))
                   for c in header["components"]}
     return History(entries, components, time_from_json(header.get("since")),
                    time_from_json(header.get("updated_at")))
@@ -206,7 +208,7 @@ def save(path: Path, history: History, subject: str, status_page: str) -> None:
     through Python's slow pure-Python encoder, seconds at 50 000 incidents)."""
     head = _dumps(_header(history, subject, status_page))[:-1] + "," + _OPEN
     body = ",\n".join(line for _, _, line in _sorted_lines(history))
-    store.write_atomic(path, f"{head}\n{body}\n{_CLOSE}".encode("utf-8"))
+    store.write_atomic(path, f"{head}\n{body}\n{_CLOSE}".encode())
 
 
 def publish(source: Path | None, target: Path, history: History, subject: str,

@@ -9,12 +9,14 @@ bytes on the wire and after gzip decoding. Every failure is one `UpstreamError` 
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import socket
 import ssl
 import threading
 import zlib
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from urllib3.connection import HTTPConnection, HTTPSConnection
@@ -80,10 +82,8 @@ class _Exchange:
             self._aborted = True
             sock = self._conn.sock if self._conn is not None else None
             if sock is not None:
-                try:
+                with contextlib.suppress(OSError):  # already closed or never connected
                     sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass  # already closed or never connected
 
     def _stop_if_aborted(self) -> None:
         with self._lock:

@@ -6,8 +6,8 @@ for urllib3 when a build reads a file.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from ..errors import UpstreamError
 
