@@ -18,7 +18,8 @@ from .upstream import fetch as fetching
 from . import formats, outputs, render, store
 from .errors import UpstreamError
 from .history import store as history_store
-from .history.model import History, merge
+from .history.merge import merge
+from .history.model import History
 from .model import IncidentStatus, Reading, State
 from .settings import Settings
 from .verdict import Status, decide, scope_problem

@@ -18,7 +18,7 @@ from typing import Any
 from . import store
 from .errors import SettingsError, UpstreamError
 from .history import store as history_store
-from .history.model import merge_histories
+from .history.merge import merge_histories
 from .settings import Settings, check_source_url
 from .upstream import fetch as fetching
 

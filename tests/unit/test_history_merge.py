@@ -12,7 +12,8 @@ import jsonschema
 import pytest
 
 from status_engine.history import store as history_store
-from status_engine.history.model import History, merge
+from status_engine.history.merge import merge
+from status_engine.history.model import History
 from status_engine.model import Component, Impact, Incident, IncidentStatus, Reading, State, Update
 
 T0 = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)

@@ -8,7 +8,8 @@ import pytest
 from bs4 import BeautifulSoup
 from defusedxml.ElementTree import fromstring
 
-from status_engine.history.model import Affected, Catalogued, Entry, History, merge
+from status_engine.history.merge import merge
+from status_engine.history.model import Affected, Catalogued, Entry, History
 from status_engine.history.page import history_html
 from status_engine.labels import LABEL_COLOUR, PALETTE
 from status_engine.model import Impact, Incident, IncidentStatus, Reading, State, Update

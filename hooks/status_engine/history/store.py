@@ -22,8 +22,8 @@ from typing import Any
 from .. import store
 from ..errors import UpstreamError
 from ..model import isoformat
-from .model import (Archived, Catalogued, History, entry_from_json, entry_to_json, status_from_json,
-                    text_from_json, time_from_json)
+from .codec import entry_from_json, entry_to_json, status_from_json, text_from_json, time_from_json
+from .model import Archived, Catalogued, History
 
 HISTORY = "history.json"
 SCHEMA = Path(__file__).parent.parent / "history.schema.json"
