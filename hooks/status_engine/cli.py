@@ -5,32 +5,26 @@
     python -m hooks.status_engine restore https://example.org/   # last-known-good from a live site
     python -m hooks.status_engine render out/                    # for another site generator
 
-Runs without MkDocs: it reads `extra.status` from mkdocs.yml with PyYAML.
+Runs without MkDocs: it reads `extra.status` from mkdocs.yml with PyYAML. This module parses
+the command line and prints; the deploy gate is `deploy_gate`, the restore is `restore`.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
-import time
-from datetime import datetime, timezone
-from html.parser import HTMLParser
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import yaml
 
-from . import engine, fetch as fetching, history_store, store
-from .errors import SettingsError, UpstreamError
-from .history import merge_histories
+from . import deploy_gate, engine, restore
+from .errors import SettingsError
 from .render import LABELS
-from .settings import Settings, check_source_url, offline, settings_from_mapping, with_environment
-
-SCHEMA = Path(__file__).with_name("status.schema.json")
-LOG = logging.getLogger("status_engine")
+from .settings import Settings, offline, settings_from_mapping, with_environment
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -41,8 +35,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("check", help="print what the banner would say; exit 1 when unknown")
     verify = sub.add_parser("verify", help="exit 1 unless a built site is safe to deploy")
     verify.add_argument("site_dir", type=Path)
-    restore = sub.add_parser("restore", help="seed last-known-good from a live site")
-    restore.add_argument("base_url")
+    restoring = sub.add_parser("restore", help="seed last-known-good from a live site")
+    restoring.add_argument("base_url")
     render = sub.add_parser("render", help="check, then write the HTML pieces and the outputs "
                                            "into a folder, for a site generator without hooks")
     render.add_argument("out_dir", type=Path)
@@ -56,7 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(settings, cache_dir)
         if args.command == "render":
             return _render(settings, cache_dir, args.out_dir)
-        return _restore(settings, cache_dir, args.base_url)
+        restore.restore(settings, cache_dir, args.base_url)
+        return 0
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -76,6 +71,15 @@ def load_settings(config_path: Path) -> tuple[Settings, Path]:
     raw = ((data.get("extra") or {}) if isinstance(data, dict) else {}).get("status")
     settings = with_environment(settings_from_mapping(raw))
     return settings, config_path.resolve().parent / settings.cache_dir
+
+
+def _verify(site_dir: Path) -> int:
+    problems = deploy_gate.verify_site(site_dir)
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
+    if not problems:
+        print(f"{site_dir}: ok to deploy")
+    return 1 if problems else 0
 
 
 def _check(settings: Settings, cache_dir: Path) -> int:
@@ -130,116 +134,3 @@ def _env_tag(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
 _ConfigLoader.add_constructor("!ENV", _env_tag)
 _ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *_: None)
 _ConfigLoader.add_multi_constructor("!relative", lambda *_: None)
-
-
-# -- verify: the deploy gate ---------------------------------------------------------------
-
-class _BannerFinder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.banner: dict[str, str | None] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found = dict(attrs)
-        if self.banner is None and found.get("role") == "status" and "data-status" in found:
-            self.banner = found
-
-
-def _verify(site_dir: Path) -> int:
-    problems = verify_site(site_dir)
-    for problem in problems:
-        print(f"error: {problem}", file=sys.stderr)
-    if not problems:
-        print(f"{site_dir}: ok to deploy")
-    return 1 if problems else 0
-
-
-def verify_site(site_dir: Path) -> list[str]:
-    """What makes `site_dir` unfit to deploy: no home page, no banner, an invalid status.json."""
-    import jsonschema  # only the deploy gate needs it
-
-    index = site_dir / "index.html"
-    if not index.is_file():
-        return [f"{index} is missing: the build did not produce a home page"]
-    finder = _BannerFinder()
-    finder.feed(index.read_text(encoding="utf-8"))
-    problems = []
-    if finder.banner is None:
-        problems.append(f"{index} has no status banner (role=status with data-status)")
-    try:
-        snapshot = json.loads((site_dir / "status.json").read_text(encoding="utf-8"))
-        jsonschema.validate(snapshot, json.loads(SCHEMA.read_text(encoding="utf-8")))
-    except (OSError, ValueError) as exc:
-        problems.append(f"{site_dir / 'status.json'} is missing or not JSON: {exc}")
-    except jsonschema.ValidationError as exc:
-        problems.append(f"{site_dir / 'status.json'} does not match {SCHEMA.name}: {exc.message}")
-    else:
-        if finder.banner and finder.banner.get("data-status") != snapshot.get("verdict"):
-            problems.append("the banner and status.json disagree on the verdict")
-    return problems
-
-
-# -- restore: carry last-known-good across CI runs -------------------------------------------
-
-def _restore(settings: Settings, cache_dir: Path, base_url: str) -> int:
-    """Seed last-known-good and the history from the live site. Never fails the run."""
-    _restore_status(settings, cache_dir, base_url)
-    _restore_history(settings, cache_dir, base_url)
-    return 0
-
-
-def _get(settings: Settings, url: str, max_bytes: int) -> bytes:
-    check_source_url(url, key="restore URL", prefix="")
-    return fetching.fetch(url, deadline=time.monotonic() + settings.deadline_seconds,
-                          connect_timeout=settings.connect_timeout_seconds,
-                          read_timeout=settings.read_timeout_seconds, max_bytes=max_bytes,
-                          retries=settings.retries, user_agent=settings.user_agent).body
-
-
-def _restore_status(settings: Settings, cache_dir: Path, base_url: str) -> int:
-    url = base_url.rstrip("/") + "/status.json"
-    try:
-        snapshot = json.loads(_get(settings, url, settings.max_bytes))
-        reading = store.reading_from_snapshot(snapshot)
-        current = _current(cache_dir)
-        if current is not None and current.fetched_at >= reading.fetched_at:
-            LOG.info("restore: kept %s: it is as new as %s", cache_dir, url)
-            return 0
-        store.save_last_known_good(cache_dir, snapshot)
-        LOG.info("restore: last-known-good from %s, checked %s", url, snapshot["checked_at"])
-    except (UpstreamError, SettingsError, ValueError) as exc:
-        LOG.warning("restore: nothing restored from %s: %s", url, exc)
-    return 0
-
-
-def _restore_history(settings: Settings, cache_dir: Path, base_url: str) -> None:
-    """Merge the live site's history.json into the local one, after validating it: a build
-    that starts without the cache then keeps every incident the site already recorded."""
-    url = base_url.rstrip("/") + "/" + history_store.HISTORY
-    try:
-        # Years of incidents are far bigger than a status reading: allow 50 times more.
-        remote = history_store.read_remote(_get(settings, url, min(settings.max_bytes * 50,
-                                                                   200_000_000)))
-    except (UpstreamError, SettingsError) as exc:
-        LOG.warning("restore: no history restored from %s: %s", url, exc)
-        return
-    now = datetime.now(timezone.utc)
-    local = history_store.load(cache_dir, now, LOG)
-    merged = merge_histories(local, remote, now)
-    if merged is local:
-        LOG.info("restore: kept %s: it already holds every incident of %s", cache_dir, url)
-        return
-    try:
-        history_store.save(cache_dir / history_store.HISTORY, merged, settings.subject,
-                           settings.status_page)
-    except OSError as exc:
-        LOG.warning("restore: could not write the history in %s: %s", cache_dir, exc)
-        return
-    LOG.info("restore: history from %s (%d incidents)", url, merged.count)
-
-
-def _current(cache_dir: Path) -> Any:
-    try:
-        return store.load_last_known_good(cache_dir)
-    except UpstreamError:
-        return None  # a corrupt cache is worth replacing

@@ -14,10 +14,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from . import fetch as fetching
-from . import formats, history_store, outputs, render, store
+from .upstream import fetch as fetching
+from . import formats, outputs, render, store
 from .errors import UpstreamError
-from .history import History, merge
+from .history import store as history_store
+from .history.merge import merge
+from .history.model import History
 from .model import IncidentStatus, Reading, State
 from .settings import Settings
 from .verdict import Status, decide, scope_problem
@@ -199,7 +201,7 @@ def _history(settings: Settings, cache_dir: Path, readings: list[Reading], now: 
 
 def history_html(result: Result, base: str = "") -> str:
     """The history page's body; `base` is the relative path from that page to the site root."""
-    from . import history_page  # only a build that has the history page pays for it
+    from .history import page as history_page  # only a build with the page pays for it
 
     return history_page.history_html(result.history, result.settings, result.status.built_at,
                                      base)

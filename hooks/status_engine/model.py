@@ -75,7 +75,7 @@ class MaintenanceStatus(str, Enum):
 def enum_value(enum_type: type[Enum], raw: Any, aliases: dict[str, Any] | None = None) -> Any:
     """Map an upstream string to `enum_type`, through `aliases`, falling back to UNKNOWN.
 
-    Upstream adds values without notice (pitfall 4 in UPSTREAM.md): an unknown value must cost
+    Upstream adds values without notice (README, "Upstream formats"): an unknown value must cost
     one field, not the whole reading.
     """
     if isinstance(raw, str):

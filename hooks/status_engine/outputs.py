@@ -8,27 +8,18 @@ autoescape, self-contained (no external references), with a title and aria-label
 from __future__ import annotations
 
 import heapq
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import quote, urljoin
 from xml.etree import ElementTree as ET
 
-from .history import Entry, History
-from .history_page import WORDS, _impact_word
+from .history.model import Entry, History, incident_state
+from .labels import LABEL_COLOUR, PALETTE, SEVERITY_WORDS, STATE_WORDS
 from .model import State, isoformat
-from .render import _ENV, safe_link
+from .render import environment, safe_link
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 FEED_ENTRIES = 100
-OLDEST = datetime.min.replace(tzinfo=timezone.utc)
-# White text on each background has a contrast ratio of at least 4.5:1 (WCAG AA).
-BADGE_COLOURS = {
-    State.OPERATIONAL: "#1b5e20", State.DEGRADED: "#7a4a00", State.PARTIAL_OUTAGE: "#9a3412",
-    State.MAJOR_OUTAGE: "#b71c1c", State.MAINTENANCE: "#1e40af", State.UNKNOWN: "#424242",
-}
-BADGE_LABEL_COLOUR = "#333333"
-BADGE_WORDS = {State.OPERATIONAL: "operational", State.DEGRADED: "degraded",
-               State.PARTIAL_OUTAGE: "partial outage", State.MAJOR_OUTAGE: "major outage",
-               State.MAINTENANCE: "maintenance", State.UNKNOWN: "unknown"}
+OLDEST = datetime.min.replace(tzinfo=UTC)
 
 
 def atom_feed(history: History, *, subject: str, site_url: str, status_host: str,
@@ -37,7 +28,7 @@ def atom_feed(history: History, *, subject: str, site_url: str, status_host: str
     ET.register_namespace("", ATOM_NS)
     home = site_url or f"https://{status_host}/"
     feed = ET.Element(f"{{{ATOM_NS}}}feed")
-    # Ties broken by id, so the choice never depends on dict order (history_store relies on it).
+    # Ties broken by id, so the choice never depends on dict order (history.store relies on it).
     latest = heapq.nlargest(FEED_ENTRIES, history.entries.values(),
                             key=lambda e: (_changed(e), e.id))
     _text(feed, "id", urljoin(home, "history.atom"))
@@ -68,7 +59,7 @@ def _entry(entry: Entry, home: str, host: str) -> ET.Element:
     _link(node, safe_link(entry.url, host) or urljoin(home, "history/"), "alternate",
           "text/html")
     lines = [f"Status: {entry.status.value}",
-             f"Impact: {WORDS.get(_impact_word(entry), 'not known')}",
+             f"Impact: {SEVERITY_WORDS[incident_state(entry)]}",
              f"Started: {isoformat(entry.started_at) or 'unknown'}"]
     if entry.resolved_at:
         lines.append(f"Resolved: {isoformat(entry.resolved_at)}")
@@ -98,12 +89,12 @@ def _xml_safe(text: str) -> str:
 
 def badge_svg(verdict: State, subject: str, freshness: str) -> str:
     """A shields-style badge: "ChatGPT | operational", readable by screen readers."""
-    value = BADGE_WORDS[verdict] + (" (stale)" if freshness == "stale" else "")
+    value = STATE_WORDS[verdict] + (" (stale)" if freshness == "stale" else "")
     label_width, value_width = _width(subject), _width(value)
-    return _ENV.get_template("badge.svg").render(
+    return environment().get_template("badge.svg").render(
         label=subject, value=value, label_width=label_width, value_width=value_width,
-        width=label_width + value_width, label_colour=BADGE_LABEL_COLOUR,
-        value_colour=BADGE_COLOURS[verdict]).strip() + "\n"
+        width=label_width + value_width, label_colour=LABEL_COLOUR,
+        value_colour=PALETTE[verdict]).strip() + "\n"
 
 
 def _width(text: str) -> int:

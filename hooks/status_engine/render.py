@@ -176,3 +176,8 @@ def _age(seconds: int | None) -> str:
     if minutes < 120:
         return f"{minutes} minute{'s' if minutes != 1 else ''}"
     return f"{minutes // 60} hours"
+
+
+def environment() -> Environment:
+    """The engine's one autoescaping Jinja environment, for every page and output it renders."""
+    return _ENV

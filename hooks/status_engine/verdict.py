@@ -58,12 +58,17 @@ class Status:
 
 
 def in_scope(component: Component, settings: Settings) -> bool:
+    return in_scope_names(component.group, component.name, component.id, settings)
+
+
+def in_scope_names(group: str | None, name: str, id: str, settings: Settings) -> bool:
+    """The scope rule on a component's names alone, for records that are not a Component."""
     groups = {g.casefold() for g in settings.scope_groups}
     picked = {c.casefold() for c in settings.scope_components}
     if not groups and not picked:
         return True
-    return ((component.group or "").casefold() in groups
-            or component.id.casefold() in picked or component.name.casefold() in picked)
+    return ((group or "").casefold() in groups
+            or id.casefold() in picked or name.casefold() in picked)
 
 
 def scope_problem(reading: Reading, settings: Settings) -> str | None:

@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE.parent.parent / "hooks"))
 from sitebuild import FIXTURES, copy_project  # noqa: E402
-from status_engine import history_store  # noqa: E402
+from status_engine.history import store as history_store  # noqa: E402
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 COMPONENTS = [("c-conv", "Conversations"), ("c-login", "Login"), ("c-voice", "Voice mode"),

@@ -15,7 +15,7 @@ from defusedxml.ElementTree import fromstring
 from werkzeug import Response
 
 from sitebuild import FIXTURES, Build, run_build
-from status_engine import history_store
+from status_engine.history import store as history_store
 
 FEED = FIXTURES / "feed_open_and_resolved.atom"
 RSS = FIXTURES / "feed_open_and_resolved.rss"

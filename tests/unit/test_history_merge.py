@@ -11,8 +11,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from status_engine import history_store
-from status_engine.history import History, merge
+from status_engine.history import store as history_store
+from status_engine.history.merge import merge
+from status_engine.history.model import History
 from status_engine.model import Component, Impact, Incident, IncidentStatus, Reading, State, Update
 
 T0 = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
@@ -144,7 +145,7 @@ def _postmortems():
 def test_loaded_history_shows_exactly_what_the_full_history_shows(tmp_path: Path, incidents):
     """Archiving at load must never change the page or the feed: starts and last changes in
     unrelated orders, some incidents long, some still open."""
-    from status_engine.history_page import history_html
+    from status_engine.history.page import history_html
     from status_engine.outputs import atom_feed
     from status_engine.settings import Settings
     full = run(read(*incidents(), at=T0))
@@ -170,20 +171,20 @@ def test_earliest_start_is_kept_from_an_older_reading():
     assert history.entries["a"].started_at == T0 - 40 * MIN
 
 
-def test_round_trip_and_schema():
+def test_round_trip_and_schema(tmp_path: Path):
     history = run(read(inc("a"), inc("b", status=RESOLVED)))
-    doc = history_store.to_document(history, "ChatGPT", "https://status.example.com")
+    history_store.save(tmp_path / "history.json", history, "ChatGPT", "https://status.example.com")
+    doc = json.loads((tmp_path / "history.json").read_text())
     jsonschema.validate(doc, SCHEMA)
-    assert history_store.from_document(json.loads(json.dumps(doc))) == history
+    assert history_store.from_document(doc) == history
 
 
 @pytest.mark.parametrize("indent", [None, 1])
 def test_saved_file_is_one_json_document_and_loads_back(tmp_path: Path, indent):
     history = run(read(inc("a"), inc("b", status=RESOLVED, text='line\nbreak "quoted" ]}')))
-    doc = history_store.to_document(history, "ChatGPT", "https://status.example.com")
     history_store.save(tmp_path / "history.json", history, "ChatGPT", "https://status.example.com")
-    text = (tmp_path / "history.json").read_text()
-    assert json.loads(text) == doc
+    doc = json.loads((tmp_path / "history.json").read_text())  # one document, not JSON lines
+    assert {i["id"] for i in doc["incidents"]} == {"a", "b"} and doc["subject"] == "ChatGPT"
     if indent:  # any other valid layout (say, pretty-printed by hand) still loads
         (tmp_path / "history.json").write_text(json.dumps(doc, indent=indent))
     assert history_store.load(tmp_path, T0, logging.getLogger("test")) == history

@@ -8,10 +8,12 @@ import pytest
 from bs4 import BeautifulSoup
 from defusedxml.ElementTree import fromstring
 
-from status_engine.history import Affected, Catalogued, Entry, History, merge
-from status_engine.history_page import history_html
+from status_engine.history.merge import merge
+from status_engine.history.model import Affected, Catalogued, Entry, History
+from status_engine.history.page import history_html
+from status_engine.labels import LABEL_COLOUR, PALETTE
 from status_engine.model import Impact, Incident, IncidentStatus, Reading, State, Update
-from status_engine.outputs import BADGE_COLOURS, BADGE_LABEL_COLOUR, atom_feed, badge_svg
+from status_engine.outputs import atom_feed, badge_svg
 from status_engine.settings import Settings
 
 A = "{http://www.w3.org/2005/Atom}"
@@ -102,7 +104,7 @@ def test_badge_is_valid_accessible_svg_with_contrast(verdict):
     assert root.findtext(f"{SVG}title") == f"ChatGPT: {words}"
     assert [t.text for t in root.iter(f"{SVG}text")] == ["ChatGPT", words]
     assert "href" not in svg and "url(" not in svg  # no external references
-    for background in (BADGE_COLOURS[verdict], BADGE_LABEL_COLOUR):
+    for background in (PALETTE[verdict], LABEL_COLOUR):
         assert (1.05) / (_luminance(background) + 0.05) >= 4.5, background
 
 

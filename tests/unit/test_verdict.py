@@ -21,7 +21,7 @@ S = State
     ([S.PARTIAL_OUTAGE, S.DEGRADED], S.OPERATIONAL, S.PARTIAL_OUTAGE),
     ([S.MAJOR_OUTAGE, S.PARTIAL_OUTAGE], S.OPERATIONAL, S.MAJOR_OUTAGE),
     ([S.MAINTENANCE, S.OPERATIONAL], S.OPERATIONAL, S.MAINTENANCE),
-    # The API group is on fire, ChatGPT is fine: the answer is "operational" (pitfall 1).
+    # The API group is on fire, ChatGPT is fine: "operational" (README, "How the status works").
     ([S.OPERATIONAL, S.OPERATIONAL], S.MAJOR_OUTAGE, S.OPERATIONAL),
     # One value we cannot read does not hide an outage, nor invent one.
     ([S.UNKNOWN, S.DEGRADED], S.OPERATIONAL, S.DEGRADED),

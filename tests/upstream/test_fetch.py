@@ -16,8 +16,9 @@ import pytest
 from werkzeug import Response
 
 from status_engine.errors import UpstreamError
-from status_engine import http_exchange
-from status_engine.fetch import ACCEPT, Fetched, fetch
+from status_engine.upstream import http_exchange
+from status_engine.upstream.fetch import Fetched, fetch
+from status_engine.upstream.request import ACCEPT
 
 UA = "is-chatgpt-down-status/1 (+https://github.com/example/is-chatgpt-down)"
 DEADLINE = 2.0  # seconds from the start of each call: short, but far above loopback latency

@@ -17,9 +17,8 @@ from ..errors import UpstreamError
 from ..model import Reading
 from . import incidentio, statuspage
 
-__all__ = ["parse", "FORMATS"]
+__all__ = ["parse"]
 
-FORMATS = (incidentio.FORMAT, statuspage.FORMAT, "feed")
 _SNIFF_BYTES = 4096
 # First elements that only an HTML page starts with; a feed's root is <feed> or <rss>.
 _HTML_TAGS = {"html", "head", "body", "meta", "title", "script", "style", "link", "div", "p",

@@ -135,11 +135,3 @@ def https_url(value: Any) -> str | None:
         return None
     path = re.sub(r"/{2,}", "/", parts.path)
     return urlunsplit(("https", parts.netloc.lower(), path, parts.query, ""))
-
-
-def same_host_https(url: Any, host: str) -> str | None:
-    """The normalised URL when it is https on exactly `host` (no subdomains), else None."""
-    checked = https_url(url)
-    if checked is None or not host:
-        return None
-    return checked if urlsplit(checked).hostname == host.strip().lower().rstrip(".") else None

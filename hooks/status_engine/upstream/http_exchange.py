@@ -9,59 +9,24 @@ bytes on the wire and after gzip decoding. Every failure is one `UpstreamError` 
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import socket
 import ssl
 import threading
 import zlib
-from dataclasses import dataclass
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.exceptions import NameResolutionError, ProtocolError
 
-from .errors import UpstreamError
-from .fetch import ACCEPT
+from .request import ACCEPT, Answer, Limits
 
 CHUNK_BYTES = 16 * 1024
 # After shutting a stuck socket down the worker ends within milliseconds; never wait much longer.
 ABORT_GRACE_SECONDS = 0.3
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What one fetch may spend, shared by all its attempts and redirect hops."""
-
-    source: str  # named in every error message
-    deadline: float
-    budget: float  # seconds from the start of the fetch to the deadline, for messages
-    connect_timeout: float
-    read_timeout: float
-    max_bytes: int
-    user_agent: str
-    clock: Callable[[], float]
-
-    def remaining(self) -> float:
-        return self.deadline - self.clock()
-
-    def fail(self, cause: str) -> UpstreamError:
-        return UpstreamError(f"{self.source}: {' '.join(cause.split())}")
-
-    def deadline_error(self) -> UpstreamError:
-        return self.fail(f"no answer within the {self.budget:.3g} s deadline")
-
-
-@dataclass(frozen=True)
-class Answer:
-    """One HTTP answer: a redirect, an error status, or a 2xx with its capped body."""
-
-    status: int
-    url: str
-    content_type: str
-    body: bytes  # read only for 2xx answers
-    location: str | None
-    retry_after: str | None
 
 
 class _Refused(Exception):
@@ -117,10 +82,8 @@ class _Exchange:
             self._aborted = True
             sock = self._conn.sock if self._conn is not None else None
             if sock is not None:
-                try:
+                with contextlib.suppress(OSError):  # already closed or never connected
                     sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass  # already closed or never connected
 
     def _stop_if_aborted(self) -> None:
         with self._lock:

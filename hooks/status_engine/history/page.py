@@ -8,26 +8,24 @@ RECENT incidents), so the page stays small however long the history grows; the r
 from __future__ import annotations
 
 import heapq
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from .history import STATE_OF_IMPACT, Catalogued, Entry, History, ended_at
-from .history_stats import NO_DATA, Day, day_bars, in_window, incidents_of, uptime
-from .model import Component, State, isoformat
-from .render import _ENV, safe_link
-from .settings import Settings
-from .verdict import in_scope
+from ..labels import SEVERITY_WORDS
+from ..model import isoformat
+from ..render import environment, safe_link
+from ..settings import Settings
+from ..verdict import in_scope_names
+from .model import Catalogued, Entry, History, ended_at, incident_state
+from .stats import NO_DATA, Day, day_bars, in_window, incidents_of, uptime
 
-OLDEST = datetime.min.replace(tzinfo=timezone.utc)
+OLDEST = datetime.min.replace(tzinfo=UTC)
 
 DAYS = 90
 WINDOWS = (7, 30, 90)
 RECENT = 50
-WORDS = {
-    "operational": "no incident", "degraded": "degraded performance",
-    "partial_outage": "partial outage", "major_outage": "major outage",
-    "maintenance": "maintenance", "unknown": "incident, severity not known", NO_DATA: "no data",
-}
+# A day's words by its state's value (Day.state), and for the days before the history starts.
+WORDS = {state.value: words for state, words in SEVERITY_WORDS.items()} | {NO_DATA: "no data"}
 # A letter per state, so the bars never rely on colour (the CSS adds a pattern as well).
 LETTERS = {"operational": "", "degraded": "D", "partial_outage": "P", "major_outage": "M",
            "maintenance": "m", "unknown": "?", NO_DATA: "–"}
@@ -35,7 +33,7 @@ LETTERS = {"operational": "", "degraded": "D", "partial_outage": "P", "major_out
 
 def history_html(history: History, settings: Settings, now: datetime, base: str = "") -> str:
     """The page body; `base` is the relative path from the page to the site root ("../")."""
-    return _ENV.get_template("history.html").render(h=view(history, settings, now),
+    return environment().get_template("history.html").render(h=view(history, settings, now),
                                                      base=base).strip()
 
 
@@ -65,7 +63,7 @@ def view(history: History, settings: Settings, now: datetime) -> dict[str, Any]:
 def scope_components(history: History, settings: Settings) -> list[Catalogued]:
     """The in-scope components the history knows of, in the page's order."""
     return [c for c in history.components.values()
-            if in_scope(Component(c.id, c.name, State.UNKNOWN, c.group), settings)]
+            if in_scope_names(c.group, c.name, c.id, settings)]
 
 
 def _start(entry: Entry) -> datetime:
@@ -124,21 +122,13 @@ def _incident(e: Entry, host: str, now: datetime) -> dict[str, Any]:
         "url": safe_link(e.url, host),
         "status": e.status.value,
         "open": e.status.is_open,
-        "impact": WORDS.get(_impact_word(e), "not known"),
+        "impact": SEVERITY_WORDS[incident_state(e)],
         "started_iso": isoformat(e.started_at),
         "started_text": e.started_at.strftime("%-d %b %Y, %H:%M UTC") if e.started_at else "",
         "duration": _duration(e, now),
         "components": ", ".join(a.name for a in e.components),
         "text": e.latest_text,
     }
-
-
-def _impact_word(e: Entry) -> str:
-    worst = max((a.state for a in e.components), key=lambda s: s.severity, default=None)
-    if worst is not None and worst.severity > State.MAINTENANCE.severity:
-        return worst.value
-    state = STATE_OF_IMPACT.get(e.impact)
-    return state.value if state else "unknown"
 
 
 def _duration(e: Entry, now: datetime) -> str:

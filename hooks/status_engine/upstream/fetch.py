@@ -10,24 +10,17 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Callable
 from urllib.parse import urljoin
 
-from typing import TYPE_CHECKING
+from ..errors import SettingsError, UpstreamError
+from ..settings import check_source_url
+from .request import Answer, Limits
 
-from .errors import SettingsError, UpstreamError
-from .settings import check_source_url
-
-if TYPE_CHECKING:
-    from .http_exchange import Answer, Limits
-
-__all__ = ["ACCEPT", "Fetched", "fetch"]
-
-ACCEPT = ("application/json, application/atom+xml, application/rss+xml, "
-          "application/xml;q=0.9, */*;q=0.1")
+__all__ = ["Fetched", "fetch"]
 
 MAX_REDIRECTS = 5
 BACKOFF_SECONDS = (0.5, 1.0)  # without Retry-After; the last value repeats
@@ -56,9 +49,6 @@ def fetch(source: str, *, deadline: float, connect_timeout: float, read_timeout:
     """
     if "://" not in source:
         return _read_file(source, max_bytes)
-    # Imported here: urllib3 and the socket code cost a build that reads files or nothing.
-    from .http_exchange import Limits
-
     limits = Limits(source, deadline, deadline - clock(), connect_timeout, read_timeout,
                     max_bytes, user_agent, clock)
     _check_url(limits, source, redirect=False)
@@ -97,6 +87,8 @@ def _check_url(limits: Limits, url: str, redirect: bool) -> None:
 
 def _follow(limits: Limits) -> Answer:
     """One attempt: the request and up to MAX_REDIRECTS redirects, each hop checked before use."""
+    # Imported here, not for a cycle (http_exchange imports only `request`): urllib3 and the
+    # socket code cost a build that reads a file or nothing.
     from .http_exchange import exchange
 
     url = limits.source
@@ -136,5 +128,5 @@ def _retry_after_seconds(value: str | None) -> float | None:
     except (TypeError, ValueError, IndexError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())

@@ -1,4 +1,4 @@
-"""The incident history the site keeps itself: upstream only lists its last 25 to 90 incidents.
+"""The history's merge rules. Upstream lists only its last 25 to 90 incidents; the site keeps all.
 
 Pure functions over frozen records. Each build merges what it read into the history carried from
 the previous build: incidents are keyed by id and updated in place, one dict lookup each, so ten
@@ -14,81 +14,15 @@ worse impact or a missing link.
 from __future__ import annotations
 
 import dataclasses
-import json
-import sys
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any, Iterable, NamedTuple
 
-from .model import Impact, Incident, IncidentStatus, Reading, State, isoformat, utc
+from ..model import Impact, Incident, IncidentStatus, Reading, State
+from .codec import decode
+from .model import Affected, Catalogued, Entry, History
 
 SKEW_TOLERANCE = timedelta(minutes=5)
 _IMPACT_RANK = {Impact.NONE: 1, Impact.MINOR: 2, Impact.MAJOR: 3, Impact.CRITICAL: 4}
-# What a component most likely went through when only the incident's impact is known
-# (Statuspage defines impact from the worst component the same way).
-# Lookups instead of Enum(value) calls: 50 000 entries make the difference count.
-_STATUSES = {e.value: e for e in IncidentStatus}
-_IMPACTS = {e.value: e for e in Impact}
-_STATES = {e.value: e for e in State}
-STATE_OF_IMPACT = {Impact.MINOR: State.DEGRADED, Impact.MAJOR: State.PARTIAL_OUTAGE,
-                   Impact.CRITICAL: State.MAJOR_OUTAGE}
-
-
-@dataclass(frozen=True, slots=True)
-class Affected:
-    """A component an incident touched. Feeds only name components: then id == name."""
-
-    id: str
-    name: str
-    state: State = State.UNKNOWN  # the worst state seen while the incident was open
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    id: str
-    name: str
-    status: IncidentStatus
-    impact: Impact
-    started_at: datetime | None
-    resolved_at: datetime | None = None
-    updated_at: datetime | None = None  # of the update kept; ordering key, skew-corrected
-    url: str | None = None
-    components: tuple[Affected, ...] = ()
-    latest_status: str = ""
-    latest_text: str = ""
-    first_seen_at: datetime | None = None  # our clock
-
-
-@dataclass(frozen=True)
-class Catalogued:
-    """A component of the status page as last listed: the bars need names and groups."""
-
-    id: str
-    name: str
-    group: str | None = None
-
-
-class Archived(NamedTuple):
-    """An entry no page or feed of this build shows, kept as its JSON line from the history
-    file and decoded only if an update arrives for it (history_store decides which)."""
-
-    started: str  # its ISO start, "" if none: the file's sort key
-    line: str  # one JSON object, as entry_to_json wrote it
-
-
-@dataclass(frozen=True)
-class History:
-    entries: dict[str, Entry] = field(default_factory=dict)
-    components: dict[str, Catalogued] = field(default_factory=dict)
-    since: datetime | None = None  # from when the history can speak for every day
-    updated_at: datetime | None = None  # when it last changed
-    # Every entry is in `entries` or here; the bars, uptime, recent list and feed only need
-    # `entries` (history_store.load keeps there everything they could show).
-    archived: dict[str, Archived] = field(default_factory=dict)
-
-    @property
-    def count(self) -> int:
-        return len(self.entries) + len(self.archived)
 
 
 def trusted(value: datetime | None, seen_at: datetime) -> datetime | None:
@@ -184,7 +118,7 @@ def _vanished(entries: dict[str, Entry], readings: list[Reading]) -> list[Entry]
 def merge_histories(local: History, remote: History, now: datetime) -> History:
     """`local` with `remote`'s entries and components merged in (restore); `local` itself
     when that adds nothing."""
-    remote_all = list(remote.entries.values()) + [_decode(a) for a in remote.archived.values()]
+    remote_all = list(remote.entries.values()) + [decode(a) for a in remote.archived.values()]
     entries, archived, changed = _apply(local, remote_all)
     components = {**remote.components, **local.components}
     since = _earliest(local.since, remote.since)
@@ -200,7 +134,7 @@ def _apply(history: History, updates: list[Entry]) -> tuple[dict, dict, list[Ent
     for new in updates:
         old = entries.get(new.id)
         if old is None and new.id in archived:
-            old = _decode(archived[new.id])
+            old = decode(archived[new.id])
         merged = new if old is None else merge_entry(old, new)
         if merged == old:
             continue
@@ -210,10 +144,6 @@ def _apply(history: History, updates: list[Entry]) -> tuple[dict, dict, list[Ent
         entries[new.id] = merged
         changed.append(merged)
     return entries, archived, changed
-
-
-def _decode(archived: Archived) -> Entry:
-    return entry_from_json(json.loads(archived.line))
 
 
 def merge_entry(old: Entry, new: Entry) -> Entry:
@@ -268,59 +198,3 @@ def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:
     if a is None or b is None:
         return a or b
     return min(a, b)
-
-
-# -- JSON: the history file holds one object per entry -----------------------------------
-
-def entry_to_json(e: Entry) -> dict[str, Any]:
-    return {
-        "id": e.id, "name": e.name, "status": e.status.value, "impact": e.impact.value,
-        "started_at": isoformat(e.started_at), "resolved_at": isoformat(e.resolved_at),
-        "updated_at": isoformat(e.updated_at), "url": e.url,
-        "components": [{"id": a.id, "name": a.name, "state": a.state.value}
-                       for a in e.components],
-        "latest_update": {"status": e.latest_status, "text": e.latest_text},
-        "first_seen_at": isoformat(e.first_seen_at),
-    }
-
-
-def entry_from_json(raw: dict[str, Any]) -> Entry:
-    latest = raw.get("latest_update") or {}
-    return Entry(
-        id=text_from_json(raw["id"]), name=text_from_json(raw["name"]), status=_STATUSES[raw["status"]],
-        impact=_IMPACTS[raw["impact"]], started_at=time_from_json(raw.get("started_at")),
-        resolved_at=time_from_json(raw.get("resolved_at")), updated_at=time_from_json(raw.get("updated_at")),
-        url=raw.get("url") if isinstance(raw.get("url"), str) else None,
-        # Component ids and names repeat across thousands of entries: share one string each.
-        components=tuple(Affected(sys.intern(text_from_json(a["id"])), sys.intern(text_from_json(a["name"])),
-                                  _STATES[a["state"]]) for a in raw["components"]),
-        latest_status=sys.intern(text_from_json(latest.get("status", ""))),
-        latest_text=text_from_json(latest.get("text", "")), first_seen_at=time_from_json(raw.get("first_seen_at")),
-    )
-
-
-def text_from_json(value: Any) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"expected a string, got {type(value).__name__}")
-    return value
-
-
-def time_from_json(value: Any) -> datetime | None:
-    if value is None:
-        return None
-    return utc(datetime.fromisoformat(text_from_json(value)))  # ValueError when it is not a time
-
-
-def state_for(entry: Entry, affected: Affected) -> State:
-    """How bad `entry` was for one component: its own state if seen, else from the impact;
-    UNKNOWN when neither is known (an incident first seen after it was resolved)."""
-    if affected.state.severity > State.MAINTENANCE.severity:
-        return affected.state
-    return STATE_OF_IMPACT.get(entry.impact, State.UNKNOWN)
-
-
-def ended_at(entry: Entry, now: datetime) -> datetime:
-    """When the incident ended; an open one (or a closed one with no time) runs until `now`."""
-    if entry.status.is_open:
-        return now
-    return entry.resolved_at or entry.updated_at or now

@@ -9,12 +9,12 @@ the history's start.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
-from typing import Iterable
+from datetime import UTC, date, datetime, timedelta
 
-from .history import Affected, Catalogued, Entry, History, ended_at, state_for
-from .model import State
+from ..model import State
+from .model import Affected, Catalogued, Entry, History, ended_at, state_for
 
 DOWN = frozenset({State.PARTIAL_OUTAGE, State.MAJOR_OUTAGE})
 NO_DATA = "no_data"
@@ -63,17 +63,17 @@ def in_window(history: History, start: datetime, now: datetime) -> list[Entry]:
 def day_bars(touched: list[tuple[Entry, State]], now: datetime, since: datetime | None,
              days: int = 90) -> list[Day]:
     """One Day per UTC day, oldest first, ending today: the worst state that day."""
-    today = now.astimezone(timezone.utc).date()
+    today = now.astimezone(UTC).date()
     first = today - timedelta(days=days - 1)
     worst: dict[date, list[tuple[State, str]]] = {}
     for entry, state in touched:
-        start_day = max(entry.started_at.astimezone(timezone.utc).date(), first)
-        end_day = min(ended_at(entry, now).astimezone(timezone.utc).date(), today)
+        start_day = max(entry.started_at.astimezone(UTC).date(), first)
+        end_day = min(ended_at(entry, now).astimezone(UTC).date(), today)
         d = start_day
         while d <= end_day:
             worst.setdefault(d, []).append((state, entry.name))
             d += timedelta(days=1)
-    covered_from = since.astimezone(timezone.utc).date() if since else today
+    covered_from = since.astimezone(UTC).date() if since else today
     return [_day(first + timedelta(days=i), worst, covered_from) for i in range(days)]
 
 

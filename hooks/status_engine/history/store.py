@@ -14,18 +14,19 @@ import json
 import logging
 import re
 import shutil
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
-from . import store
-from .errors import UpstreamError
-from .history import (_STATUSES, Archived, Catalogued, History, entry_from_json, entry_to_json,
-                      text_from_json, time_from_json)
-from .model import isoformat
+from .. import store
+from ..errors import UpstreamError
+from ..model import isoformat
+from .codec import entry_from_json, entry_to_json, status_from_json, text_from_json, time_from_json
+from .model import Archived, Catalogued, History
 
 HISTORY = "history.json"
-SCHEMA = Path(__file__).with_name("history.schema.json")
+SCHEMA = Path(__file__).parent.parent / "history.schema.json"
 SCHEMA_VERSION = 1
 # What load decodes (see _shown): more than the page's 90 days and 50 incidents and the
 # feed's 100, with a margin.
@@ -35,12 +36,6 @@ _CANONICAL = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 # The layout `save` writes: the header, then one incident a line, then the closing line.
 _OPEN = '"incidents":['
 _CLOSE = "]}\n"
-
-
-def to_document(history: History, subject: str, status_page: str) -> dict[str, Any]:
-    """The history.json document (described by history.schema.json), newest incident first."""
-    return {**_header(history, subject, status_page),
-            "incidents": [json.loads(line) for _, _, line in _sorted_lines(history)]}
 
 
 def _header(history: History, subject: str, status_page: str) -> dict[str, Any]:
@@ -69,7 +64,8 @@ def _dumps(value: Any) -> str:
 
 
 def from_document(data: Any) -> History:
-    """Inverse of `to_document`. Raises ValueError (or KeyError/TypeError) on a wrong shape.
+    """The History in a decoded history.json document (any layout of what `save` writes).
+    Raises ValueError (or KeyError/TypeError) on a wrong shape.
     Empties `data["incidents"]` as it reads, so the raw JSON and the entries are never both
     whole in memory."""
     _check_header(data)
@@ -93,7 +89,8 @@ def _build(header: dict[str, Any], incidents: Iterable[Any]) -> History:
     for raw in incidents:
         entry = entry_from_json(raw)
         entries[entry.id] = entry
-    components = {c["id"]: Catalogued(text_from_json(c["id"]), text_from_json(c["name"]), c.get("group"))
+    components = {c["id"]: Catalogued(text_from_json(c["id"]), text_from_json(c["name"]),
+                                      c.get("group"))
                   for c in header["components"]}
     return History(entries, components, time_from_json(header.get("since")),
                    time_from_json(header.get("updated_at")))
@@ -147,8 +144,8 @@ def _rows(handle: Iterable[str]) -> Iterator[tuple[str, str, str, Any, str]]:
             started, updated = _iso(raw["started_at"]), _iso(raw["updated_at"])
             # The feed's order (outputs._changed); and whether it reaches the bars' window.
             changed = updated or started or _iso(raw["first_seen_at"])
-            recent = _STATUSES[raw["status"]].is_open or max(started, updated,
-                                                             _iso(raw["resolved_at"]))
+            recent = status_from_json(raw["status"]).is_open or max(
+                started, updated, _iso(raw["resolved_at"]))
             yield text_from_json(raw["id"]), started, changed, recent, line
 
 
@@ -211,7 +208,7 @@ def save(path: Path, history: History, subject: str, status_page: str) -> None:
     through Python's slow pure-Python encoder, seconds at 50 000 incidents)."""
     head = _dumps(_header(history, subject, status_page))[:-1] + "," + _OPEN
     body = ",\n".join(line for _, _, line in _sorted_lines(history))
-    store.write_atomic(path, f"{head}\n{body}\n{_CLOSE}".encode("utf-8"))
+    store.write_atomic(path, f"{head}\n{body}\n{_CLOSE}".encode())
 
 
 def publish(source: Path | None, target: Path, history: History, subject: str,
