@@ -141,6 +141,10 @@ def effective_components(reading: Reading, now: datetime
         if not incident.status.says_open:
             continue
         for impact in incident.impacts:
+            # "operational" or an unreadable word in an incident says nothing is broken: it
+            # must not paper over a state the page gave that we cannot read.
+            if impact.state.severity <= State.OPERATIONAL.severity:
+                continue
             if impact.end_at is not None and impact.end_at <= now:
                 continue
             current = raised.get(impact.component_id)
