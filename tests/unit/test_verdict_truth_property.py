@@ -43,7 +43,8 @@ component_status = st.sampled_from(list(SEVERITY) + ["fine", "sort_of_down"])
 incident_status = st.sampled_from(OPEN + CLOSED + ODD)
 any_id = st.sampled_from(CHATGPT_IDS + OTHER_IDS)
 recent = st.integers(min_value=1, max_value=6 * 24 * 60).map(lambda m: NOW - timedelta(minutes=m))
-ending = st.one_of(st.none(), st.integers(-600, 600).map(lambda m: NOW + timedelta(minutes=m)))
+ending = st.one_of(st.none(), st.integers(1, 600).map(lambda m: NOW + timedelta(minutes=m)),
+                   st.integers(1, 600).map(lambda m: NOW - timedelta(minutes=m)))
 
 
 def iso(value: datetime | None) -> str | None:
@@ -67,7 +68,8 @@ def incidents(draw, statuspage: bool) -> dict:
                 "updates": [{"published_at": iso(at), "to_status": raw["status"],
                              "message_string": "x"}],
                 "affected_components": [{"component_id": cid, "status": s} for cid, s in named]}
-        impacts = draw(st.lists(st.tuples(any_id, component_status, ending), max_size=2))
+        impacts = draw(st.lists(st.tuples(st.sampled_from(CHATGPT_IDS), component_status, ending),
+                                max_size=3))
         if impacts:
             raw["component_impacts"] = [
                 {"component_id": cid, "status": s, "start_at": iso(NOW - timedelta(hours=2)),
