@@ -152,8 +152,11 @@ def effective_components(reading: Reading, now: datetime
                 raised[impact.component_id] = (impact.state, incident)
     components, notes = [], {}
     for c in reading.components:
-        state, incident = raised.get(c.id, (State.UNKNOWN, None))
-        if incident is not None and state.severity > c.state.severity:
+        if c.id not in raised:
+            components.append(c)
+            continue
+        state, incident = raised[c.id]
+        if state.severity > c.state.severity:
             if c.state is not State.UNKNOWN:
                 notes[c.id] = (f"{DISAGREE}: {c.name!r} is {c.state.value} on the page but "
                                f"{state.value} in the open incident {incident.name!r}; the "

@@ -176,7 +176,7 @@ def _item(entry: Entry, body: Body) -> Incident | Maintenance:
     iid, name = _entry_id(entry), plain(entry.title) or "Untitled incident"
     url, names = https_url(entry.link), tuple(dict.fromkeys(n for n, _ in body.components))
     at = entry.updated or entry.published
-    updates = (Update(at=at, status=body.status, text=body.text),)
+    updates: tuple[Update, ...] = (Update(at=at, status=body.status, text=body.text),)
     started = entry.published or entry.updated
     if body.timeline is not None:
         updates = tuple(Update(at=u.at or (at if n == 0 else None), status=u.word, text=u.text)
