@@ -149,3 +149,35 @@ def test_a_date_without_a_year_never_lands_after_its_entry():
     [incident] = read(feed).incidents
     assert incident.updates[1].at == datetime(2026, 12, 31, 23, 0, tzinfo=timezone.utc)
     assert incident.updates[0].at == datetime(2027, 1, 2, 10, 0, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("date, expected", [
+    ("Sep <var data-var='date'> 25</var>, <var data-var='time'>15:15:00</var> GMT+0",
+     datetime(2026, 9, 25, 15, 15, tzinfo=timezone.utc)),
+    ("Sep 25, 17:15 UTC+2", datetime(2026, 9, 25, 15, 15, tzinfo=timezone.utc)),
+    ("Sep 25, 10:30 CET", None),  # a zone named by letters is not guessed
+])
+def test_dates_with_seconds_and_gmt_offsets(date, expected):
+    body = f"<p><small>{date}</small><br><strong>Resolved</strong> -\n done.</p>"
+    [incident] = read(atom(("i", "Errors", body))).incidents
+    assert incident.status is IncidentStatus.RESOLVED
+    if expected is not None:
+        assert incident.updates[0].at == expected
+    else:  # the newest update then takes the entry's own date
+        assert incident.updates[0].at == datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc)
+
+
+def test_a_timeline_without_small_dates_is_still_read():
+    body = ("<p><strong>Resolved</strong> - Fixed.</p>"
+            "<p><strong>Investigating</strong> - Looking into it.</p>")
+    [incident] = read(atom(("i", "Errors", body))).incidents
+    assert [u.status for u in incident.updates] == ["resolved", "investigating"]
+
+
+def test_bold_prose_is_not_an_update():
+    body = ("<p><small>Nov 27, 10:00 UTC</small><br><strong>Investigating</strong> - "
+            "We see errors. <strong>Note</strong> - retries may fail.</p>"
+            "<p><strong>Important</strong> - read this.</p>")
+    [incident] = read(atom(("i", "Errors", body))).incidents
+    assert [u.status for u in incident.updates] == ["investigating"]
+    assert "retries may fail" in incident.updates[0].text and "read this" in incident.updates[0].text

@@ -22,13 +22,18 @@ from .shape import MAINTENANCE_STATUSES, token
 from .text import html_to_text
 
 INCIDENT_WORDS = frozenset({"investigating", "identified", "monitoring", "resolved", "postmortem"})
+_WORDS = INCIDENT_WORDS | set(MAINTENANCE_STATUSES) | {"update"}
+# The date is optional only where the word opens a paragraph (some copies drop the <small>),
+# so a bold word inside an update's prose never starts a new update.
 _UPDATE = re.compile(
-    r"<small\b[^>]*>(?P<date>.*?)</small>\s*(?:<br\s*/?>\s*)*"
-    r"<strong\b[^>]*>\s*(?P<word>[^<]{1,40}?)\s*</strong>\s*(?:-|–|&#8211;|&ndash;)?",
+    r"(?:<small\b[^>]*>(?P<date>.*?)</small>\s*(?:<br\s*/?>\s*)*|(?:^|<p\b[^>]*>)\s*)"
+    r"<strong\b[^>]*>\s*(?P<word>[^<]{1,40}?)\s*</strong>\s*(?:-|–|&#8211;|&ndash;)",
     re.IGNORECASE | re.DOTALL)
 _DATE = re.compile(
     r"(?P<mon>[A-Za-z]{3})[a-z]*\.?\s+(?P<day>\d{1,2}),?\s*(?:(?P<year>\d{4})\s*-?\s*)?"
-    r"(?P<h>\d{1,2}):(?P<m>\d{2})\s*(?P<tz>UTC|GMT|Z|[+-]\d{2}:?\d{2})?\b", re.IGNORECASE)
+    r"(?P<h>\d{1,2}):(?P<m>\d{2})(?::\d{2})?\s*"
+    r"(?P<tz>(?:UTC|GMT|Z)(?:[+-]\d{1,2}(?::?\d{2})?)?|[+-]\d{2}:?\d{2})?(?![\w:])",
+    re.IGNORECASE)
 _MONTHS = {m: n for n, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 
@@ -49,7 +54,10 @@ def read_timeline(html: str, reference: datetime | None) -> Timeline | None:
     """The timeline of a Statuspage entry, or None when the entry is not in that markup."""
     if "<strong" not in html.lower() and "&lt;strong" in html.lower():
         html = unescape(html)  # escaped once more than the XML explained
-    matches = list(_UPDATE.finditer(html))
+    # Without its date, only a status word we know marks an update: a bold "Note" - at the
+    # start of an incident.io paragraph is prose.
+    matches = [m for m in _UPDATE.finditer(html)
+               if m.group("date") is not None or token(html_to_text(m.group("word"))) in _WORDS]
     if not matches:
         return None
     updates = []
@@ -90,11 +98,16 @@ def _date(text: str, reference: datetime | None) -> datetime | None:
 
 
 def _zone(raw: str) -> timezone | None:
-    if raw.upper() in ("UTC", "GMT", "Z"):
+    """UTC, GMT, Z, "+02:00", "-0800", or "GMT+0" / "UTC+5:30" as some copies write it."""
+    offset = re.sub(r"^(?:UTC|GMT|Z)", "", raw.upper())
+    if not offset:
         return timezone.utc
-    digits = raw.replace(":", "")
-    hours, minutes = int(digits[1:3]), int(digits[3:5])
+    sign, rest = offset[0], offset[1:]
+    hours_text, _, minutes_text = rest.partition(":")
+    if not minutes_text and len(hours_text) == 4:
+        hours_text, minutes_text = hours_text[:2], hours_text[2:]
+    hours, minutes = int(hours_text), int(minutes_text or 0)
     if hours > 23 or minutes > 59:
         return None
-    offset = timedelta(hours=hours, minutes=minutes)
-    return timezone(-offset if digits[0] == "-" else offset)
+    delta = timedelta(hours=hours, minutes=minutes)
+    return timezone(-delta if sign == "-" else delta)
