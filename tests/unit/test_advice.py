@@ -99,7 +99,9 @@ def test_the_summary_shows_an_unreadable_incident_status_as_unknown():
                    NOW - timedelta(hours=1), updates=(Update(NOW, "new_word", "?"),))
     status = decide(reading(comp("Conversations"), incidents=(odd,)), SETTINGS, built_at=NOW,
                     live=True)
-    assert "Status unknown" in summary_html(status, SETTINGS)
+    html = summary_html(status, SETTINGS)
+    assert "Status unknown" in html
+    assert "incidents whose status cannot be read" in html
 
 
 @pytest.mark.parametrize("name", ['<script>alert(1)</script>', '" onmouseover="x'])
