@@ -198,7 +198,7 @@ def decide(reading: Reading | None, settings: Settings, *, built_at: datetime,
         notes += ("the incident feed does not list every component: the verdict comes from "
                   "its open incidents",)
     verdict, notes = _unread_rule(reading, verdict, notes, counted,
-                                  tuple(i for i in unread if _touches(i.component_ids, scope_ids)))
+                                  tuple(i for i in unread if _touches(_named(i), scope_ids)))
     return Status(verdict, LIVE if live else STALE, built_at, reading, scope, incidents,
                   maintenances, _other_groups(components, settings), notes, components,
                   groups_of(reading, learned),
@@ -262,10 +262,16 @@ def _touches(component_ids: tuple[str, ...], scope_ids: set[str]) -> bool:
     return not component_ids or not scope_ids or bool(scope_ids.intersection(component_ids))
 
 
+def _named(incident: Incident) -> tuple[str, ...]:
+    """Every component the incident names: listed as affected, or in a (timed) impact."""
+    return tuple(dict.fromkeys(incident.component_ids
+                               + tuple(i.component_id for i in incident.impacts)))
+
+
 def _ordered(incidents: tuple[Incident, ...], scope_ids: set[str]) -> tuple[Incident, ...]:
     """Open incidents, those touching the scope first; shown whatever the indicator says."""
-    ours = [i for i in incidents if _touches(i.component_ids, scope_ids)]
-    others = [i for i in incidents if not _touches(i.component_ids, scope_ids)]
+    ours = [i for i in incidents if _touches(_named(i), scope_ids)]
+    others = [i for i in incidents if not _touches(_named(i), scope_ids)]
     return tuple(ours + others)
 
 

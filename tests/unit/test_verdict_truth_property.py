@@ -47,6 +47,10 @@ ending = st.one_of(st.none(), st.integers(1, 600).map(lambda m: NOW + timedelta(
                    st.integers(1, 600).map(lambda m: NOW - timedelta(minutes=m)))
 
 
+def by_id(raw: dict) -> str:
+    return raw["id"]  # upstream ids are unique; a repeated one is dropped by the parser
+
+
 def iso(value: datetime | None) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value else None
 
@@ -85,7 +89,7 @@ def incidentio_payloads(draw) -> dict:
                                                          "hidden": False} for c in ids]}}
     summary = {"name": "OpenAI", "public_url": "https://status.openai.com",
                "structure": {"items": [group("ChatGPT", CHATGPT_IDS), group("APIs", OTHER_IDS)]},
-               "ongoing_incidents": draw(st.lists(incidents(False), max_size=3)),
+               "ongoing_incidents": draw(st.lists(incidents(False), max_size=3, unique_by=by_id)),
                "scheduled_maintenances": [],
                "affected_components": [{"component_id": c, "status": s}
                                        for c, s in states.items()]}
@@ -102,7 +106,7 @@ def statuspage_payloads(draw) -> dict:
     return {"page": {"id": "p", "name": "OpenAI", "url": "https://status.openai.com"},
             "status": {"indicator": draw(st.sampled_from(["none", "minor", "major", "odd"]))},
             "components": groups + leaves,
-            "incidents": draw(st.lists(incidents(True), max_size=3))}
+            "incidents": draw(st.lists(incidents(True), max_size=3, unique_by=by_id))}
 
 
 def page_states(payload: dict) -> dict[str, str]:
