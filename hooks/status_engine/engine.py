@@ -22,7 +22,7 @@ from .history.merge import merge
 from .history.model import History
 from .model import IncidentStatus, Reading, State
 from .settings import Settings
-from .verdict import Status, decide, scope_problem
+from .verdict import DISAGREE, Status, decide, learn_groups, scope_problem
 
 LOG = logging.getLogger("status_engine")
 
@@ -48,11 +48,12 @@ def check(settings: Settings, *, cache_dir: Path, offline: bool = False, persist
     # is left, so a slow feed can never delay the build past deadline_seconds.
     deadline = time.monotonic() + settings.deadline_seconds
     reading, failures = None, []
+    learned = store.load_component_groups(cache_dir)
     if offline:
         log.info("status: offline (STATUS_OFFLINE): not fetching")
     else:
-        reading, failures = _first_usable(settings, clock, log, fetch, deadline)
-    result = _status(settings, reading, failures, cache_dir, clock, log, persist)
+        reading, failures = _first_usable(settings, clock, log, fetch, deadline, learned)
+    result = _status(settings, reading, failures, cache_dir, clock, log, persist, learned)
     extra = [] if offline else _history_readings(settings, reading, clock, log, fetch, deadline)
     readings = [r for r in [reading, *extra] if r is not None]
     history, saved = _history(settings, cache_dir, readings, clock(), log, persist)
@@ -60,16 +61,23 @@ def check(settings: Settings, *, cache_dir: Path, offline: bool = False, persist
 
 
 def _status(settings: Settings, reading: Reading | None, failures: list[str], cache_dir: Path,
-            clock: Callable[[], datetime], log: logging.Logger, persist: bool) -> Result:
+            clock: Callable[[], datetime], log: logging.Logger, persist: bool,
+            learned: dict[str, str]) -> Result:
     """The Result for a live reading, else for last-known-good (stale) or nothing (unknown)."""
     if reading is not None:
-        result = _result(decide(reading, settings, built_at=clock(), live=True), settings)
+        status = decide(reading, settings, built_at=clock(), live=True, learned=learned)
+        for note in status.notes:
+            # A disagreement is upstream contradicting itself: worth a warning; the rest
+            # explain a verdict the page shows anyway.
+            (log.warning if note.startswith(DISAGREE) else log.info)("status: %s", note)
+        result = _result(status, settings)
         if persist:
             _save(cache_dir, result.snapshot, log)
         return result
     notes = ("the latest check failed: " + failures[-1],) if failures else ()
     fallback = _last_known_good(cache_dir, log)
-    status = decide(fallback, settings, built_at=clock(), live=False, notes=notes)
+    status = decide(fallback, settings, built_at=clock(), live=False, notes=notes,
+                    learned=learned)
     if status.freshness == "stale":
         log.warning("status: showing the last known reading from %s (%s old), marked stale",
                     fallback.source if fallback else "?", f"{status.age_seconds}s")
@@ -84,8 +92,8 @@ def _result(status: Status, settings: Settings) -> Result:
 
 
 def _first_usable(settings: Settings, clock: Callable[[], datetime], log: logging.Logger,
-                  fetch: Callable[..., fetching.Fetched], deadline: float
-                  ) -> tuple[Reading | None, list[str]]:
+                  fetch: Callable[..., fetching.Fetched], deadline: float,
+                  learned: dict[str, str]) -> tuple[Reading | None, list[str]]:
     """The first source whose answer parses and covers the scope, within the deadline."""
     failures: list[str] = []
     for source in settings.sources:
@@ -96,7 +104,7 @@ def _first_usable(settings: Settings, clock: Callable[[], datetime], log: loggin
             continue
         try:
             got = _fetch(fetch, source, settings, deadline)
-            reading = _usable(got, source, settings, clock())
+            reading = _usable(got, source, settings, clock(), learned)
         except UpstreamError as exc:
             failures.append(str(exc))
             log.warning("status: %s", exc)
@@ -118,10 +126,12 @@ def _fetch(fetch: Callable[..., fetching.Fetched], source: str, settings: Settin
                  retries=settings.retries, user_agent=settings.user_agent)
 
 
-def _usable(got: fetching.Fetched, source: str, settings: Settings, now: datetime) -> Reading:
-    """The parsed reading if it can answer the question; UpstreamError naming the source if not."""
+def _usable(got: fetching.Fetched, source: str, settings: Settings, now: datetime,
+            learned: dict[str, str]) -> Reading:
+    """The parsed reading if it can answer the question; UpstreamError naming the source if not.
+    A source without groups is scoped by the component ids `learned` from one that had them."""
     try:
-        reading = formats.parse(got.body, got.content_type, source, now)
+        reading = learn_groups(formats.parse(got.body, got.content_type, source, now), learned)
     except UpstreamError as exc:
         raise UpstreamError(f"{source}: {exc}") from None
     problem = scope_problem(reading, settings)

@@ -54,6 +54,13 @@ class IncidentStatus(str, Enum):
     def is_open(self) -> bool:
         return self not in (IncidentStatus.RESOLVED, IncidentStatus.POSTMORTEM)
 
+    @property
+    def says_open(self) -> bool:
+        """Upstream said in a word we know that the incident is still open. UNKNOWN does not:
+        an unreadable status must neither raise nor lower the verdict."""
+        return self in (IncidentStatus.INVESTIGATING, IncidentStatus.IDENTIFIED,
+                        IncidentStatus.MONITORING)
+
 
 class Impact(str, Enum):
     NONE = "none"
@@ -98,6 +105,15 @@ class Component:
 
 
 @dataclass(frozen=True)
+class ComponentImpact:
+    """The state an incident gives one component, until `end_at` (None: still going on)."""
+
+    component_id: str
+    state: State
+    end_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class Update:
     """One update to an incident; `text` is plain text (HTML already reduced by the parser)."""
 
@@ -118,6 +134,15 @@ class Incident:
     updated_at: datetime | None = None
     component_ids: tuple[str, ...] = ()
     updates: tuple[Update, ...] = ()  # newest first
+    # What the incident itself says about each component it names, when the format says it
+    # (incident.io's affected_components and component_impacts, Statuspage's components).
+    impacts: tuple[ComponentImpact, ...] = ()
+
+    @property
+    def last_change(self) -> datetime | None:
+        """When upstream last wrote about it: the newest update, else updated or started."""
+        times = [u.at for u in self.updates if u.at is not None]
+        return max(times) if times else (self.updated_at or self.started_at)
 
     @property
     def latest(self) -> Update | None:
@@ -224,7 +249,7 @@ def reading_from_jsonable(data: dict[str, Any]) -> Reading:
             kwargs[f.name] = value
         return cls(**kwargs)
 
-    incident_nested = {"updates": Update}
+    incident_nested = {"updates": Update, "impacts": ComponentImpact}
     reading = build(Reading, {k: v for k, v in data.items()
                               if k not in ("components", "incidents", "maintenances")}, {})
     return dataclasses.replace(
@@ -240,7 +265,7 @@ def _enum_fields(cls: type) -> dict[str, type[Enum]]:
         return {"status": IncidentStatus, "impact": Impact}
     if cls is Maintenance:
         return {"status": MaintenanceStatus}
-    if cls is Component:
+    if cls in (Component, ComponentImpact):
         return {"state": State}
     if cls is Reading:
         return {"indicator": State}
@@ -248,7 +273,7 @@ def _enum_fields(cls: type) -> dict[str, type[Enum]]:
 
 
 __all__ = [
-    "Component", "Impact", "Incident", "IncidentStatus", "Maintenance", "MaintenanceStatus",
+    "Component", "ComponentImpact", "Impact", "Incident", "IncidentStatus", "Maintenance", "MaintenanceStatus",
     "Reading", "State", "Update", "enum_value", "isoformat", "parse_time",
     "reading_from_jsonable", "to_jsonable", "utc",
 ]

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from .model import Incident, Maintenance, State, isoformat, to_jsonable
+from .model import Incident, IncidentStatus, Maintenance, State, isoformat, to_jsonable
 from .settings import Settings
 from .verdict import STALE, UNKNOWN, Status, in_scope
 
@@ -31,18 +31,8 @@ ICONS = {
     State.OPERATIONAL: "✓", State.DEGRADED: "▲", State.PARTIAL_OUTAGE: "◆",
     State.MAJOR_OUTAGE: "✕", State.MAINTENANCE: "⚙", State.UNKNOWN: "?",
 }
-ADVICE = {
-    State.OPERATIONAL: "OpenAI reports no problem. If ChatGPT fails for you, it is probably "
-                       "local: see the quick checks below.",
-    State.DEGRADED: "Some features are slow or failing. Wait a few minutes and retry once; "
-                    "repeated retries can trigger rate limits.",
-    State.PARTIAL_OUTAGE: "Part of ChatGPT is down. Try again later, or try the mobile app if "
-                          "the web fails; save long prompts somewhere else first.",
-    State.MAJOR_OUTAGE: "ChatGPT is down for many users. There is nothing to fix on your side; "
-                        "follow the official page for updates.",
-    State.MAINTENANCE: "Planned maintenance is in progress: expect interruptions until it ends.",
-    State.UNKNOWN: "We do not know the current state: check the official status page.",
-}
+# The advice's words live in templates/summary.html; this is only which parts fall where.
+_NAMED = 4  # parts named in one sentence before "and N more"
 SCHEMA_VERSION = 1
 
 _ENV = Environment(
@@ -97,10 +87,12 @@ def snapshot(status: Status, settings: Settings) -> dict[str, Any]:
         "indicator": reading.indicator.value if reading and reading.indicator else None,
         "components_known": reading.components_known if reading else True,
         "components": [dict(to_jsonable(c), in_scope=in_scope(c, settings))
-                       for c in (reading.components if reading else ())],
+                       for c in (status.components if reading else ())],
         "incidents": [_linked(to_jsonable(i), host) for i in status.incidents],
         "maintenances": [_linked(to_jsonable(m), host) for m in status.maintenances],
         "notes": list(status.notes),
+        "disagreement": status.disagreement,
+        "component_groups": dict(status.component_groups),
     }
 
 
@@ -119,7 +111,7 @@ def _view(status: Status, settings: Settings) -> dict[str, Any]:
         "subject": settings.subject,
         "label": LABELS[status.verdict],
         "icon": ICONS[status.verdict],
-        "advice": ADVICE[status.verdict] if status.freshness != UNKNOWN else ADVICE[State.UNKNOWN],
+        "advice": advice(status),
         "stale_after": settings.max_age_seconds,
         "status_page": safe_link(settings.status_page, host) or "",
         "status_host": host,
@@ -137,11 +129,46 @@ def _view(status: Status, settings: Settings) -> dict[str, Any]:
     }
 
 
+def advice(status: Status) -> dict[str, Any]:
+    """What "What to do now" is about: the verdict and which parts in scope are hit and how.
+
+    Only what the reading says: a part is "working" only when its state is operational, and
+    "nothing to fix on your side" is said of the parts in an outage, never of the whole."""
+    verdict = status.verdict if status.freshness != UNKNOWN else State.UNKNOWN
+    known = status.reading.components_known if status.reading else True
+    # A feed names only the parts its open entries affect, with no group: those are the parts.
+    scope = status.scope if known else status.components
+    by_state = {state: [c.name for c in scope if c.state is state] for state in State}
+    hit = [c for c in scope if c.state.severity > State.MAINTENANCE.severity]
+    in_scope_incidents = [i for i in status.incidents if i.status.says_open]
+    return {
+        "verdict": verdict.value,
+        "hit": [{"name": c.name, "label": LABELS[c.state].lower()}
+                for c in sorted(hit, key=lambda c: -c.state.severity)],
+        "outage": by_state[State.PARTIAL_OUTAGE] + by_state[State.MAJOR_OUTAGE],
+        "slow": by_state[State.DEGRADED],
+        "maintenance": by_state[State.MAINTENANCE],
+        "working": _some(by_state[State.OPERATIONAL]),
+        "unread": _some(by_state[State.UNKNOWN]),
+        "components_known": known,
+        "incident": in_scope_incidents[0].name if in_scope_incidents else "",
+        "unread_incidents": [i.name for i in status.incidents
+                             if i.status is IncidentStatus.UNKNOWN][:_NAMED],
+    }
+
+
+def _some(names: list[str]) -> dict[str, Any]:
+    """The first few names and how many more, for one readable sentence."""
+    return {"names": names[:_NAMED], "more": max(0, len(names) - _NAMED),
+            "count": len(names)}
+
+
 def _incident_view(incident: Incident, host: str) -> dict[str, Any]:
     return {
         "name": incident.name or "Unnamed incident",
         "url": safe_link(incident.url, host),
         "status": incident.status.value.replace("_", " "),
+        "status_known": incident.status is not IncidentStatus.UNKNOWN,
         "impact": "" if incident.impact.value in ("unknown", "none") else incident.impact.value,
         "started_iso": isoformat(incident.started_at),
         "started_text": _when(incident.started_at),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
@@ -36,6 +37,9 @@ class Settings:
     scope_components: tuple[str, ...] = ()
     # Past this age a last-known-good reading is no longer shown: the verdict is unknown.
     max_age_minutes: int = 60
+    # An incident whose status we cannot read and whose newest update is older than this is not
+    # "open now" (an incident whose status says open stays open whatever its age).
+    open_age_days: int = 7
     # One deadline for all sources together, and per-request bounds inside it.
     deadline_seconds: float = 15.0
     connect_timeout_seconds: float = 5.0
@@ -52,6 +56,7 @@ class Settings:
 
     def __post_init__(self) -> None:
         _check_range("max_age_minutes", self.max_age_minutes, 1, 7 * 24 * 60)
+        _check_range("open_age_days", self.open_age_days, 1, 365)
         _check_range("deadline_seconds", self.deadline_seconds, 1, 60)
         _check_range("connect_timeout_seconds", self.connect_timeout_seconds, 0.1, 60)
         _check_range("read_timeout_seconds", self.read_timeout_seconds, 0.1, 60)
@@ -75,6 +80,10 @@ class Settings:
     @property
     def user_agent(self) -> str:
         return f"is-chatgpt-down-status/1 (+{self.repository})"
+
+    @property
+    def open_age(self) -> timedelta:
+        return timedelta(days=self.open_age_days)
 
     @property
     def max_age_seconds(self) -> int:

@@ -76,6 +76,19 @@ def load_last_known_good(cache_dir: Path) -> Reading | None:
                             "replaced by the next good reading") from None
 
 
+def load_component_groups(cache_dir: Path) -> dict[str, str]:
+    """component id -> group learned from an earlier reading that had groups, kept in the
+    last-known-good snapshot; empty when there is none or it cannot be read (it only helps)."""
+    try:
+        data = json.loads((cache_dir / LAST_KNOWN_GOOD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    found = data.get("component_groups") if isinstance(data, dict) else None
+    if not isinstance(found, dict):
+        return {}
+    return {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, str) and v}
+
+
 def save_last_known_good(cache_dir: Path, snapshot: dict[str, Any]) -> None:
     """Save a status.json document that holds a usable reading; refuse one that does not."""
     reading_from_snapshot(snapshot)

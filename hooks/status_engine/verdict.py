@@ -2,6 +2,11 @@
 
 Pure functions. "Is ChatGPT down" is answered from the components in scope (the ChatGPT
 group), never from the page-wide rollup that also covers the API, Codex, FedRAMP and Ads.
+
+A component's state is the worst of what the page says about it and what the incidents that
+say they are open (investigating, identified, monitoring) say about it. An incident whose status
+we cannot read is shown as "status unknown" and never raises the verdict; when it is recent and
+nothing else readable decides, the verdict is unknown, never operational.
 """
 
 from __future__ import annotations
@@ -9,7 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from .model import (Component, Incident, Maintenance, MaintenanceStatus, Reading, State, utc)
+import dataclasses
+
+from .model import (Component, Incident, IncidentStatus, Maintenance, MaintenanceStatus, Reading,
+                    State, utc)
 from .settings import Settings
 
 LIVE, STALE, UNKNOWN = "live", "stale", "unknown"
@@ -36,6 +44,13 @@ class Status:
     maintenances: tuple[Maintenance, ...] = ()
     other_groups: tuple[GroupState, ...] = ()
     notes: tuple[str, ...] = ()  # why the answer is what it is, for the log and the visitor
+    # Every component of the reading with the state we believe (page and open incidents).
+    components: tuple[Component, ...] = ()
+    # component id -> group, learned from a reading that had groups; kept with last-known-good
+    # so a later source without groups (OpenAI's summary.json) can still be scoped.
+    component_groups: tuple[tuple[str, str], ...] = ()
+    # Set when the page's own state and an open incident disagree about a component in scope.
+    disagreement: bool = False
 
     @property
     def checked_at(self) -> datetime | None:
@@ -52,9 +67,17 @@ class Status:
         return tuple(c for c in self.scope if c.state is not State.OPERATIONAL)
 
     @property
+    def working(self) -> tuple[Component, ...]:
+        """Components in scope the reading says are operational (not those it cannot read)."""
+        return tuple(c for c in self.scope if c.state is State.OPERATIONAL)
+
+    @property
     def incident(self) -> Incident | None:
         """The incident the banner names: the first open one in scope, else the first open one."""
         return self.incidents[0] if self.incidents else None
+
+
+DISAGREE = "the page's rollup and an open incident disagree"
 
 
 def in_scope(component: Component, settings: Settings) -> bool:
@@ -71,26 +94,88 @@ def in_scope_names(group: str | None, name: str, id: str, settings: Settings) ->
             or id.casefold() in picked or name.casefold() in picked)
 
 
+def learn_groups(reading: Reading, learned: dict[str, str] | None) -> Reading:
+    """The reading with each ungrouped component given the group learned for its id.
+
+    Only when the source has no groups at all (OpenAI's summary.json of 2026): a source that
+    groups its components is taken at its word."""
+    if not learned or any(c.group for c in reading.components):
+        return reading
+    return dataclasses.replace(reading, components=tuple(
+        dataclasses.replace(c, group=learned.get(c.id)) for c in reading.components))
+
+
+def groups_of(reading: Reading | None, learned: dict[str, str] | None = None
+              ) -> tuple[tuple[str, str], ...]:
+    """What to keep for the next build: the learned mapping, updated by this reading's groups."""
+    found = dict(learned or {})
+    if reading is not None and reading.components_known:
+        found.update({c.id: c.group for c in reading.components if c.group})
+    return tuple(sorted(found.items()))
+
+
 def scope_problem(reading: Reading, settings: Settings) -> str | None:
     """Why this reading cannot answer the question, or None when it can."""
     if not reading.components_known:
         return None
     if not reading.components:
         return "it lists no components"
-    scope = [c for c in reading.components if in_scope(c, settings)]
+    components, _notes = effective_components(reading, reading.fetched_at)
+    scope = [c for c in components if in_scope(c, settings)]
     if scope and all(c.state is State.UNKNOWN for c in scope):
         return "every component in scope has a state we cannot read (a format change?)"
     if scope:
         return None
     groups = sorted({c.group for c in reading.components if c.group})
+    if not groups:
+        return (f"the source has no groups and none of its {len(reading.components)} component "
+                f"ids was learned for the groups {list(settings.scope_groups)}, nor named in "
+                f"scope_components {list(settings.scope_components)}")
     return (f"the scope (groups {list(settings.scope_groups)}, components "
             f"{list(settings.scope_components)}) matches no component; the page has groups "
-            f"{groups or 'none'}: check extra.status.scope_groups")
+            f"{groups}: check extra.status.scope_groups")
+
+
+def effective_components(reading: Reading, now: datetime
+                         ) -> tuple[tuple[Component, ...], dict[str, str]]:
+    """Each component at the worst of its page state and the states that incidents saying they
+    are open give it (impacts that ended before `now` excepted); and, by component id, a note
+    where an incident says worse than the page."""
+    raised: dict[str, tuple[State, Incident]] = {}
+    for incident in reading.incidents:
+        if not incident.status.says_open:
+            continue
+        for impact in incident.impacts:
+            # "operational" or an unreadable word in an incident says nothing is broken: it
+            # must not paper over a state the page gave that we cannot read.
+            if impact.state.severity <= State.OPERATIONAL.severity:
+                continue
+            if impact.end_at is not None and impact.end_at <= now:
+                continue
+            current = raised.get(impact.component_id)
+            if current is None or impact.state.severity > current[0].severity:
+                raised[impact.component_id] = (impact.state, incident)
+    components, notes = [], {}
+    for c in reading.components:
+        if c.id not in raised:
+            components.append(c)
+            continue
+        state, incident = raised[c.id]
+        if state.severity > c.state.severity:
+            if c.state is not State.UNKNOWN:
+                notes[c.id] = (f"{DISAGREE}: {c.name!r} is {c.state.value} on the page but "
+                               f"{state.value} in the open incident {incident.name!r}; the "
+                               "worse one counts")
+            c = dataclasses.replace(c, state=state)
+        components.append(c)
+    return tuple(components), notes
 
 
 def decide(reading: Reading | None, settings: Settings, *, built_at: datetime,
-           live: bool, notes: tuple[str, ...] = ()) -> Status:
-    """The verdict for `reading`, fetched just now (`live`) or taken from last-known-good."""
+           live: bool, notes: tuple[str, ...] = (),
+           learned: dict[str, str] | None = None) -> Status:
+    """The verdict for `reading`, fetched just now (`live`) or taken from last-known-good.
+    `learned` maps component ids to groups, for a source that has none (see `learn_groups`)."""
     built_at = utc(built_at)
     if reading is None:
         return Status(State.UNKNOWN, UNKNOWN, built_at, notes=notes + (
@@ -101,22 +186,61 @@ def decide(reading: Reading | None, settings: Settings, *, built_at: datetime,
         return Status(State.UNKNOWN, UNKNOWN, built_at, notes=notes + (
             f"the last known reading is {minutes} minutes old, past the "
             f"{settings.max_age_minutes}-minute limit",))
+    reading = learn_groups(reading, learned)
     problem = scope_problem(reading, settings)
     if problem:
         return Status(State.UNKNOWN, UNKNOWN, built_at, notes=notes + (problem,))
-    scope = tuple(c for c in reading.components if in_scope(c, settings))
+    components, disagreements = effective_components(reading, built_at)
+    scope = tuple(c for c in components if in_scope(c, settings))
     scope_ids = {c.id for c in scope}
-    incidents = _open_incidents(reading, scope_ids)
+    notes += tuple(n for cid, n in disagreements.items() if cid in scope_ids)
+    counted = tuple(i for i in reading.incidents if i.status.says_open)
+    unread = _unread(reading, built_at, settings)
+    incidents = _ordered(counted + unread, scope_ids)
     maintenances = _current_maintenances(reading.maintenances, scope_ids, built_at)
-    verdict = _worst(reading, scope, incidents, maintenances)
+    verdict = _worst(reading, scope, counted, maintenances)
     if not reading.components_known:
         notes += ("the incident feed does not list every component: the verdict comes from "
                   "its open incidents",)
+    verdict, notes = _unread_rule(reading, verdict, notes, counted,
+                                  tuple(i for i in unread if _touches(_named(i), scope_ids)))
     return Status(verdict, LIVE if live else STALE, built_at, reading, scope, incidents,
-                  maintenances, _other_groups(reading, settings), notes)
+                  maintenances, _other_groups(components, settings), notes, components,
+                  groups_of(reading, learned),
+                  any(cid in scope_ids for cid in disagreements))
 
 
-def _worst(reading: Reading, scope: tuple[Component, ...], incidents: tuple[Incident, ...],
+def _unread(reading: Reading, now: datetime, settings: Settings) -> tuple[Incident, ...]:
+    """Incidents whose status we cannot read that may be open now: recent ones, or any that
+    incident.io's complete list of ongoing incidents names (the list itself says ongoing)."""
+    found = []
+    for i in reading.incidents:
+        if i.status is not IncidentStatus.UNKNOWN:
+            continue
+        last = i.last_change
+        if reading.incidents_complete or last is None or now - last <= settings.open_age:
+            found.append(i)
+    return tuple(found)
+
+
+def _unread_rule(reading: Reading, verdict: State, notes: tuple[str, ...],
+                 counted: tuple[Incident, ...], unread: tuple[Incident, ...]
+                 ) -> tuple[State, tuple[str, ...]]:
+    """An unreadable status never yields operational, and never degraded on its own."""
+    if verdict is not State.OPERATIONAL:
+        return verdict, notes
+    if unread:
+        names = ", ".join(repr(i.name) for i in unread[:3])
+        return State.UNKNOWN, notes + (
+            f"an incident whose status we cannot read may be open ({names}): status unknown",)
+    if not reading.components_known and reading.incidents and not counted and all(
+            i.status is IncidentStatus.UNKNOWN for i in reading.incidents):
+        return State.UNKNOWN, notes + (
+            "no entry of the feed has a status we can read (a format change?)",)
+    return verdict, notes
+
+
+def _worst(reading: Reading, scope: tuple[Component, ...], counted: tuple[Incident, ...],
            maintenances: tuple[Maintenance, ...]) -> State:
     if reading.components_known:
         known = [c.state for c in scope if c.state is not State.UNKNOWN]
@@ -130,7 +254,7 @@ def _worst(reading: Reading, scope: tuple[Component, ...], incidents: tuple[Inci
         # A feed names only the components of open incidents, with no group.
         listed = [c.state for c in reading.components if c.state is not State.UNKNOWN]
         worst = max(listed, key=lambda s: s.severity, default=State.OPERATIONAL)
-        if incidents and worst is State.OPERATIONAL:
+        if counted and worst is State.OPERATIONAL:
             worst = State.DEGRADED
     in_progress = any(m.status is MaintenanceStatus.IN_PROGRESS for m in maintenances)
     if worst is State.OPERATIONAL and in_progress:
@@ -143,11 +267,16 @@ def _touches(component_ids: tuple[str, ...], scope_ids: set[str]) -> bool:
     return not component_ids or not scope_ids or bool(scope_ids.intersection(component_ids))
 
 
-def _open_incidents(reading: Reading, scope_ids: set[str]) -> tuple[Incident, ...]:
+def _named(incident: Incident) -> tuple[str, ...]:
+    """Every component the incident names: listed as affected, or in a (timed) impact."""
+    return tuple(dict.fromkeys(incident.component_ids
+                               + tuple(i.component_id for i in incident.impacts)))
+
+
+def _ordered(incidents: tuple[Incident, ...], scope_ids: set[str]) -> tuple[Incident, ...]:
     """Open incidents, those touching the scope first; shown whatever the indicator says."""
-    open_ = reading.open_incidents
-    ours = [i for i in open_ if _touches(i.component_ids, scope_ids)]
-    others = [i for i in open_ if not _touches(i.component_ids, scope_ids)]
+    ours = [i for i in incidents if _touches(_named(i), scope_ids)]
+    others = [i for i in incidents if not _touches(_named(i), scope_ids)]
     return tuple(ours + others)
 
 
@@ -165,10 +294,11 @@ def _current_maintenances(items: tuple[Maintenance, ...], scope_ids: set[str],
     return tuple(kept)
 
 
-def _other_groups(reading: Reading, settings: Settings) -> tuple[GroupState, ...]:
+def _other_groups(components: tuple[Component, ...], settings: Settings
+                  ) -> tuple[GroupState, ...]:
     """The worst state of each group outside the scope, in page order, briefly."""
     worst: dict[str, State] = {}
-    for c in reading.components:
+    for c in components:
         if in_scope(c, settings):
             continue
         name = c.group or "Other"

@@ -1,9 +1,11 @@
 """Atom and RSS incident feeds (`/feed.atom`, `/history.rss`, ...), as incident.io writes them.
 
-Each entry is one incident (or maintenance) with only its latest update, as HTML in CDATA:
-`<b>Status: Investigating</b><br/><br/>text<br/><br/><b>Affected components</b><ul><li>Name
-(Degraded performance)</li></ul>`. Feeds carry no component list, so the reading's components
-are only those named by open entries, and `components_known` is False.
+Each entry is one incident (or maintenance). incident.io writes only its latest update, as HTML
+in CDATA: `<b>Status: Investigating</b><br/><br/>text<br/><br/><b>Affected components</b><ul>
+<li>Name (Degraded performance)</li></ul>`. Atlassian Statuspage writes the whole timeline, newest
+first, each update as `<small>Sep <var data-var='date'>3</var>, 17:11 UTC</small><br><strong>
+Resolved</strong> - text` (see `statuspage_feed.py`). Feeds carry no component list, so the
+reading's components are only those named by open entries, and `components_known` is False.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from ..model import (Component, Incident, IncidentStatus, Maintenance, Maintenan
                      State, Update, enum_value, utc)
 from .shape import (MAINTENANCE_STATUSES, component_state, ident, impact_of, plain, token, when,
                     worst)
+from .statuspage_feed import Timeline, read_timeline
 from .text import html_to_text, https_url, tidy
 
 FORMAT = "feed"
@@ -45,7 +48,7 @@ class Entry(NamedTuple):
 
 
 def load(body: bytes) -> Element:
-    """The XML tree, refusing DTDs and entities (pitfall 8: entity expansion)."""
+    """The XML tree, refusing DTDs and entities (defusedxml: no entity expansion bombs)."""
     try:
         return fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DTDForbidden:
@@ -75,7 +78,8 @@ def parse_root(root: Element, source: str, fetched_at: datetime) -> Reading:
     else:
         raise UpstreamError("XML that is not an Atom or RSS feed (root element "
                             f"<{token(root.tag.rpartition('}')[2])}>)")
-    read = [(entry, read_body(entry.body)) for entry in entries]
+    read = [(entry, read_body(entry.body, entry.updated or entry.published))
+            for entry in entries]
     incidents, maintenances = [], []
     for entry, body in read:
         item = _item(entry, body)
@@ -127,10 +131,16 @@ class Body(NamedTuple):
     status: str  # the "Status:" word as a token, "unknown" when there is none
     components: tuple[tuple[str, State], ...]
     text: str  # the update's prose, without the status line and the component list
+    timeline: Timeline | None = None  # Statuspage's every update, when the entry has them
 
 
-def read_body(html: str) -> Body:
-    """Split an entry's HTML into its status word, its component list and its prose."""
+def read_body(html: str, reference: datetime | None = None) -> Body:
+    """Split an entry's HTML into its status word, its component list and its prose.
+    `reference` (the entry's date) gives the year that Statuspage's update dates leave out."""
+    timeline = read_timeline(html, reference)
+    if timeline is not None:
+        latest = timeline.updates[0]
+        return Body(timeline.status, (), latest.text, timeline)
     status, components, prose = "unknown", [], []
     in_list = False
     # Uncapped here: the component list comes after the prose, which is capped on its own.
@@ -165,17 +175,24 @@ def _entry_id(entry: Entry) -> str:
 def _item(entry: Entry, body: Body) -> Incident | Maintenance:
     iid, name = _entry_id(entry), plain(entry.title) or "Untitled incident"
     url, names = https_url(entry.link), tuple(dict.fromkeys(n for n, _ in body.components))
-    if body.status in MAINTENANCE_STATUSES:
-        return Maintenance(id=iid, name=name, status=MAINTENANCE_STATUSES[body.status],
-                           starts_at=entry.published, url=url, component_ids=names,
-                           text=body.text)
-    status = enum_value(IncidentStatus, body.status)
     at = entry.updated or entry.published
+    updates: tuple[Update, ...] = (Update(at=at, status=body.status, text=body.text),)
+    started = entry.published or entry.updated
+    if body.timeline is not None:
+        updates = tuple(Update(at=u.at or (at if n == 0 else None), status=u.word, text=u.text)
+                        for n, u in enumerate(body.timeline.updates))
+        at = updates[0].at
+        started = body.timeline.updates[-1].at or started
+    if body.status in MAINTENANCE_STATUSES or (body.timeline and body.timeline.maintenance):
+        return Maintenance(id=iid, name=name,
+                           status=MAINTENANCE_STATUSES.get(body.status, MaintenanceStatus.UNKNOWN),
+                           starts_at=started, url=url, component_ids=names, text=body.text)
+    status = enum_value(IncidentStatus, body.status)
     return Incident(
         id=iid, name=name, status=status, impact=impact_of(s for _, s in body.components),
-        started_at=entry.published or entry.updated, url=url,
+        started_at=started, url=url,
         resolved_at=None if status.is_open else at, updated_at=at, component_ids=names,
-        updates=(Update(at=at, status=body.status, text=body.text),),
+        updates=updates,
     )
 
 
@@ -186,7 +203,7 @@ def _open_components(read: list[tuple[Entry, Body]]) -> tuple[Component, ...]:
     for _entry, body in read:
         active = (MAINTENANCE_STATUSES[body.status] in _ACTIVE_MAINTENANCE
                   if body.status in MAINTENANCE_STATUSES
-                  else enum_value(IncidentStatus, body.status).is_open)
+                  else enum_value(IncidentStatus, body.status).says_open)
         for name, state in body.components if active else ():
             states[name] = worst([states.get(name, State.UNKNOWN), state])
     return tuple(Component(id=n, name=n, state=s, group=None) for n, s in states.items())

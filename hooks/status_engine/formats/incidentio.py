@@ -3,7 +3,8 @@
 Undocumented, so read defensively: `{"summary": {name, public_url, components, structure,
 affected_components, ongoing_incidents, scheduled_maintenances, ...}}`. There is no page-wide
 rollup; a component's state is its entry in `affected_components`, and a component that is not
-listed there is operational.
+listed there is operational. A payload without that key at all (absent, not empty) says nothing
+about any component: it is refused, never read as "all operational".
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..errors import UpstreamError
-from ..model import (Component, Incident, IncidentStatus, Maintenance, MaintenanceStatus, Reading,
+from ..model import (Component, ComponentImpact, Incident, IncidentStatus, Maintenance, MaintenanceStatus, Reading,
                      State, Update, enum_value)
 from .shape import (MAINTENANCE_STATUSES, OLDEST, as_dict, component_state, dicts, first_time,
                     ident, impact_of, plain, token, when, worst)
@@ -34,10 +35,15 @@ def parse_summary(data: Any, source: str, fetched_at: datetime) -> Reading:
     """A Reading from the decoded JSON; UpstreamError when it names no visible component."""
     summary = as_dict(as_dict(data).get("summary"))
     states = affected_states(summary.get("affected_components"))
-    components = _components(summary, states)
+    # An unlisted component is operational only when the list is there to not list it.
+    listed = isinstance(summary.get("affected_components"), list)
+    components = _components(summary, states, State.OPERATIONAL if listed else State.UNKNOWN)
     if not components:
         raise UpstreamError("incident.io JSON lists no visible components: "
                             "the page was restructured or emptied")
+    if "affected_components" not in summary:
+        raise UpstreamError("incident.io JSON without the `affected_components` key: the "
+                            "component states cannot be read (a format change?)")
     base = _page_url(summary.get("public_url"))
     incidents, maintenances = [], []
     for raw in dicts(summary.get("ongoing_incidents")):
@@ -66,7 +72,8 @@ def affected_states(raw: Any) -> dict[str, State]:
     return states
 
 
-def _components(summary: dict[str, Any], states: dict[str, State]) -> tuple[Component, ...]:
+def _components(summary: dict[str, Any], states: dict[str, State],
+                unlisted: State) -> tuple[Component, ...]:
     """Visible components in the page's order, each once, named as the structure names them."""
     found: dict[str, Component] = {}
     for item in dicts(as_dict(summary.get("structure")).get("items")):
@@ -74,22 +81,22 @@ def _components(summary: dict[str, Any], states: dict[str, State]) -> tuple[Comp
         if group and group.get("hidden") is not True:
             name = plain(group.get("name")) or None
             for raw in dicts(group.get("components")):
-                _add(found, raw, name, states)
-        _add(found, as_dict(item.get("component")), None, states)
+                _add(found, raw, name, states, unlisted)
+        _add(found, as_dict(item.get("component")), None, states, unlisted)
     if not found:  # no structure at all: the flat list still says what exists
         for raw in dicts(summary.get("components")):
-            _add(found, {"component_id": raw.get("id"), **raw}, None, states)
+            _add(found, {"component_id": raw.get("id"), **raw}, None, states, unlisted)
     return tuple(found.values())
 
 
 def _add(found: dict[str, Component], raw: dict[str, Any], group: str | None,
-         states: dict[str, State]) -> None:
+         states: dict[str, State], unlisted: State) -> None:
     cid = ident(raw.get("component_id"))
     # The same id under two groups is one component: the first (top) placement names it.
     if not cid or cid in found or raw.get("hidden") is True:
         return
     name = plain(raw.get("name")) or cid
-    found[cid] = Component(id=cid, name=name, state=states.get(cid, State.OPERATIONAL), group=group)
+    found[cid] = Component(id=cid, name=name, state=states.get(cid, unlisted), group=group)
 
 
 def _page_url(raw: Any) -> str | None:
@@ -117,7 +124,19 @@ def _incident(raw: dict[str, Any], base: str | None) -> Incident:
         url=_link(base, iid) if iid else None,
         resolved_at=None if status.is_open else latest, updated_at=latest,
         component_ids=tuple(affected), updates=updates,
+        impacts=_impacts(affected, raw.get("component_impacts")),
     )
+
+
+def _impacts(affected: dict[str, State], raw: Any) -> tuple[ComponentImpact, ...]:
+    """The incident's current states, then its timed impacts (the verdict drops ended ones)."""
+    found = [ComponentImpact(cid, state) for cid, state in affected.items()]
+    for entry in dicts(raw):
+        cid = ident(entry.get("component_id"))
+        if cid:
+            found.append(ComponentImpact(cid, component_state(entry.get("status")),
+                                         when(entry.get("end_at"))))
+    return tuple(found)
 
 
 def _maintenance(raw: dict[str, Any], base: str | None) -> Maintenance:

@@ -13,8 +13,8 @@ from typing import Any
 from urllib.parse import quote
 
 from ..errors import UpstreamError
-from ..model import (Component, Impact, Incident, IncidentStatus, Maintenance, MaintenanceStatus,
-                     Reading, State, Update, enum_value)
+from ..model import (Component, ComponentImpact, Impact, Incident, IncidentStatus, Maintenance,
+                     MaintenanceStatus, Reading, State, Update, enum_value)
 from .shape import (MAINTENANCE_STATUSES, OLDEST, as_dict, component_state, dicts, first_time,
                     ident, plain, token, when)
 from .text import html_to_text, https_url
@@ -106,6 +106,7 @@ def _incident(raw: dict[str, Any], base: str | None) -> Incident:
         updated_at=first_time(raw, ("updated_at",)) or (updates[0].at if updates else None),
         component_ids=_component_ids(raw.get("components")),
         updates=updates,
+        impacts=_impacts(raw.get("components")),
     )
 
 
@@ -125,6 +126,14 @@ def _maintenance(raw: dict[str, Any], base: str | None) -> Maintenance:
 def _component_ids(raw: Any) -> tuple[str, ...]:
     ids = [ident(c.get("id")) for c in dicts(raw)]
     return tuple(dict.fromkeys(i for i in ids if i))
+
+
+def _impacts(raw: Any) -> tuple[ComponentImpact, ...]:
+    """The states the incident lists for its components (Statuspage copies each component's
+    current status into the incident); unreadable ones are left to the page's own state."""
+    found = [ComponentImpact(ident(c.get("id")), component_state(c.get("status")))
+             for c in dicts(raw)]
+    return tuple(i for i in found if i.component_id and i.state is not State.UNKNOWN)
 
 
 def _updates(raw: Any) -> tuple[Update, ...]:
