@@ -1,7 +1,7 @@
 """Upstream payload -> Reading: recognise the format from the body, then hand it to its parser.
 
 The body decides, not the URL: a moved page keeps its URL and answers with something else
-(pitfall 3), and the same JSON shape is served under many paths. The content type is only a
+(a moved page once served an HTML page with status 200), and the same JSON shape is served under many paths. The content type is only a
 hint, used to name a challenge page for what it is. Everything that cannot be read raises
 `UpstreamError` with one line that says what was wrong; no other exception leaves `parse`.
 """
