@@ -91,9 +91,36 @@ def test_row_is_complete(row):
     assert row["reason"].strip() and row["page"].strip() and row["format"].strip()
 
 
+def readme_table(rows: list[dict]) -> str:
+    """The README's table, rendered from expected.yml so that the two never disagree."""
+    def cell(text: str) -> str:
+        return str(text).replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| file | origin (repository · path · commit) | page | format | read at (source) | scope "
+             "| expected | why |", "|---|---|---|---|---|---|---|---|"]
+    for row in rows:
+        origin = row["origin"]
+        lines.append("| " + " | ".join(cell(c) for c in (
+            f"`{row['file']}`", f"{origin['repo']} · `{origin['path']}` · `{origin['commit']}`",
+            row["page"], row["format"], f"{row['read_at']} ({row['read_at_source']})", row["scope"],
+            " or ".join(row["expected"]), row["reason"])) + " |")
+    return "\n".join(lines)
+
+
+def test_readme_table_is_rendered_from_expected_yml():
+    readme = (REAL / "README.md").read_text(encoding="utf-8")
+    assert readme_table(_rows()) in readme, (
+        "README.md is stale: paste the output of "
+        "`PYTHONPATH=tests:hooks .venv/bin/python tests/unit/test_real_captures.py`")
+
+
 def test_corpus_is_broad_enough():
     """Issue 9 asks for at least 20 captures from at least 8 different status pages."""
     rows = _rows()
     pages = {row["page"].split(" (")[0] for row in rows}
     assert len(rows) >= 20, f"{len(rows)} captures"
     assert len(pages) >= 8, sorted(pages)
+
+
+if __name__ == "__main__":
+    print(readme_table(_rows()))
