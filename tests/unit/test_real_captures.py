@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from sitebuild import FIXTURES
 from status_engine import formats
 from status_engine.errors import UpstreamError
@@ -42,7 +41,7 @@ def _rows() -> list[dict]:
 
 
 def read_at(row: dict) -> datetime:
-    return datetime.fromisoformat(row["read_at"].replace("Z", "+00:00"))
+    return datetime.fromisoformat(row["read_at"])
 
 
 def engine_verdict(path: Path, row: dict) -> tuple[str, tuple[str, ...]]:
@@ -96,8 +95,9 @@ def readme_table(rows: list[dict]) -> str:
     def cell(text: str) -> str:
         return str(text).replace("|", "\\|").replace("\n", " ")
 
-    lines = ["| file | origin (repository · path · commit) | page | format | read at (source) | scope "
-             "| expected | why |", "|---|---|---|---|---|---|---|---|"]
+    header = ("| file | origin (repository · path · commit) | page | format | read at (source) "
+              "| scope | expected | why |")
+    lines = [header, "|---|---|---|---|---|---|---|---|"]
     for row in rows:
         origin = row["origin"]
         lines.append("| " + " | ".join(cell(c) for c in (
