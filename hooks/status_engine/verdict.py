@@ -105,6 +105,19 @@ def learn_groups(reading: Reading, learned: dict[str, str] | None) -> Reading:
         dataclasses.replace(c, group=learned.get(c.id)) for c in reading.components))
 
 
+def _unplaced(reading: Reading, learned: dict[str, str] | None) -> tuple[str, ...]:
+    """A note naming the components of a group-less source whose id no earlier reading placed
+    in a group (new since then): the scope is matched without them, and the reader is told."""
+    if not learned or any(c.group for c in reading.components):
+        return ()
+    names = [c.name for c in reading.components if c.id not in learned]
+    if not names:
+        return ()
+    shown = ", ".join(repr(n) for n in names[:10]) + (" …" if len(names) > 10 else "")
+    return (f"{len(names)} component(s) of this source have an id no earlier reading placed in "
+            f"a group, so the scope is matched without them: {shown}",)
+
+
 def groups_of(reading: Reading | None, learned: dict[str, str] | None = None
               ) -> tuple[tuple[str, str], ...]:
     """What to keep for the next build: the learned mapping, updated by this reading's groups."""
@@ -186,6 +199,7 @@ def decide(reading: Reading | None, settings: Settings, *, built_at: datetime,
         return Status(State.UNKNOWN, UNKNOWN, built_at, notes=notes + (
             f"the last known reading is {minutes} minutes old, past the "
             f"{settings.max_age_minutes}-minute limit",))
+    notes += _unplaced(reading, learned)
     reading = learn_groups(reading, learned)
     problem = scope_problem(reading, settings)
     if problem:
