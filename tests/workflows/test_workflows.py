@@ -27,7 +27,8 @@ CI_ONLY = [wc.ci_setup_problems]
 def test_readme_has_the_build_and_the_test_command():
     build, test = wc.readme_commands()[:2]
     assert build.endswith(".venv/bin/mkdocs build --strict")
-    assert test.endswith(".venv/bin/python -m pytest")
+    assert test == "tests/run"
+    assert (wc.ROOT / "tests" / "run").read_text().count(".venv/bin/python -m pytest") == 1
 
 
 @pytest.mark.parametrize("check", LINTERS, ids=lambda f: f.__name__)
@@ -91,7 +92,7 @@ BREAKAGES = [
     ("deploy", CHECKOUT, "actions/checkout@v7", wc.pin_problems),
     ("ci", CHECKOUT, CHECKOUT.split(" #")[0], wc.pin_problems),
     ("deploy", BUILD_CMD, ".venv/bin/mkdocs build", wc.command_problems),
-    ("ci", "-m pytest", "-m pytest -x", wc.command_problems),
+    ("ci", "run: tests/run", "run: tests/run -x", wc.command_problems),
     ("deploy", "    timeout-minutes: 15\n    permissions:\n      pages: write",
      "    permissions:\n      pages: write", wc.timeout_problems),
     ("ci", "    timeout-minutes: 30\n", "", wc.timeout_problems),
@@ -112,10 +113,11 @@ BREAKAGES = [
      "SITE_URL: https://example.org/\n        run: .venv/bin/python", wc.site_url_problems),
     ("deploy", "github.event.schedule == '27 4 * * *'", "github.event.schedule == '27 5 * * *'",
      wc.keepalive_problems),
-    ("ci", "npm ci --prefix tests/tools", "npm install --prefix tests/tools", wc.ci_setup_problems),
+    ("ci", "      - name: Set up Node\n", "      - name: Test\n        run: tests/run\n\n      - name: Set up Node\n",
+     wc.ci_setup_problems),
     ("deploy", "timeout-minutes: 15", "timeout-minutes: soon", wc.schema_problems),
     ("deploy", "    needs: build\n", "    needs: bulid\n", wc.actionlint_problems),
-    ("ci", 'run: apt-get update', 'run: echo "${{ github.event.pull_request.title }}"; apt-get update',
+    ("ci", 'run: tests/run', 'run: echo "${{ github.event.pull_request.title }}"; tests/run',
      wc.zizmor_problems),
     # The Cloudflare job: its gate on build (and so on verify), on the secrets, and their reach.
     ("deploy", "    needs: build\n    runs-on: ubuntu-latest\n    timeout-minutes: 15\n    permissions: {}",
