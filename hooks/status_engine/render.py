@@ -16,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from .model import Incident, IncidentStatus, Maintenance, State, isoformat, to_jsonable
 from .settings import Settings
+from .template_cache import bytecode_cache
 from .verdict import STALE, UNKNOWN, Status, in_scope
 
 LABELS = {
@@ -41,6 +42,7 @@ _ENV = Environment(
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    bytecode_cache=bytecode_cache(),  # compiled once, not once a build: template_cache.py
 )
 
 
