@@ -28,6 +28,8 @@ from urllib.parse import unquote, urlsplit
 
 CLOUDFLARE_DEFAULT = "public, max-age=0, must-revalidate"
 GITHUB_PAGES_DEFAULT = "max-age=600"
+# Material's fingerprinted bundles (main.<hash>.min.css, bundle.<hash>.min.js, ...).
+HASHED = re.compile(r"\.[0-9a-f]{8}\.min\.(?:js|css)$")
 MAX_RULES = 100  # Cloudflare's limits for one project
 MAX_LINE = 2000
 TEXT_SUFFIXES = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".atom", ".map")

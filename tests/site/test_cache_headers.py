@@ -14,14 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from cdnserver import (HeadersFileError, cache_control_values, headers_for, load_rules,
+from cdnserver import (HASHED, HeadersFileError, cache_control_values, headers_for, load_rules,
                        matching_rules, parse_headers)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "workflows"))
 import workflow_checks  # noqa: E402
 
 IMMUTABLE = "public, max-age=31536000, immutable"
-HASHED = re.compile(r"\.[0-9a-f]{8}\.min\.(?:js|css)$")  # Material's fingerprinted bundles
 # What a rebuild changes: it must be short-lived and revalidated.
 REBUILT = re.compile(r"(?:\.html|\.json|\.atom|\.svg|^sitemap\.xml|^assets/status\.(?:css|js))$")
 

@@ -4,35 +4,19 @@ everything else is revalidated once, with a 304.
 
 "An hour later" without waiting: the first visit's responses are dated an hour back, so the
 browser's cache holds them as an hour old (RFC 9111 4.2.3), which is past every short max-age.
-No route interception here: Playwright turns the browser's HTTP cache off when a route is set, so
-the loopback host is what keeps the test off the network (it serves only the built site).
+Chromium is the session's one (tests/browser/conftest.py). No route interception here:
+Playwright turns the browser's HTTP cache off when a route is set, so the loopback host is what
+keeps the test off the network (it serves only the built site).
 """
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
-from pathlib import Path
 
-import pytest
-from playwright.sync_api import sync_playwright
-
-from cdnserver import CLOUDFLARE_DEFAULT, GITHUB_PAGES_DEFAULT, CacheRulesServer, load_rules
-from test_cache_headers import HASHED
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "browser"))
-from browsing import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from cdnserver import (CLOUDFLARE_DEFAULT, GITHUB_PAGES_DEFAULT, HASHED, CacheRulesServer,
+                       load_rules)
 
 HOUR = 3600
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install chromium"
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def first_and_repeat_visit(browser, server: CacheRulesServer) -> tuple[list, list]:
