@@ -23,7 +23,7 @@ from typing import Any, Sequence
 
 import yaml
 
-from . import engine, fetch as fetching, history_store, store
+from . import engine, fetch as fetching, history_store, sharecard, store
 from .errors import SettingsError, UpstreamError
 from .history import merge_histories
 from .render import LABELS
@@ -55,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check":
             return _check(settings, cache_dir)
         if args.command == "render":
-            return _render(settings, cache_dir, args.out_dir)
+            return _render(settings, cache_dir, args.out_dir, _site(Path(args.config)))
         return _restore(settings, cache_dir, args.base_url)
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -97,7 +97,14 @@ def _check(settings: Settings, cache_dir: Path) -> int:
     return 1 if status.verdict.value == "unknown" else 0
 
 
-def _render(settings: Settings, cache_dir: Path, out_dir: Path) -> int:
+def _site(config_path: Path) -> tuple[str, str]:
+    """site_name and site_url from mkdocs.yml (for the share card); empty when not set."""
+    data = yaml.load(config_path.read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}
+    return str(data.get("site_name") or ""), str(data.get("site_url") or "")
+
+
+def _render(settings: Settings, cache_dir: Path, out_dir: Path,
+            site: tuple[str, str] = ("", "")) -> int:
     """What the MkDocs hook does, as files: include them from any generator's templates."""
     result = engine.check(settings, cache_dir=cache_dir, offline=offline())
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -107,7 +114,14 @@ def _render(settings: Settings, cache_dir: Path, out_dir: Path) -> int:
     for name, html in pieces.items():
         (out_dir / name).write_text(html + "\n", encoding="utf-8")
     engine.publish(result, out_dir)
-    print(f"{out_dir}: {', '.join(pieces)}, status.json, history.json, history.atom, status.svg "
+    card = sharecard.card_for(result.status, settings.subject, site[0] or settings.subject)
+    sharecard.write(card, out_dir)
+    # The card's meta tags need its versioned URL and words: a generator includes this file.
+    (out_dir / "status-card.json").write_text(json.dumps(
+        {"url": sharecard.image_url(card, site[1]), "alt": card.alt, "width": sharecard.WIDTH,
+         "height": sharecard.HEIGHT}, indent=1) + "\n", encoding="utf-8")
+    print(f"{out_dir}: {', '.join(pieces)}, status.json, history.json, history.atom, status.svg, "
+          f"{sharecard.FILENAME}, status-card.json "
           f"(verdict {result.status.verdict.value}, {result.status.freshness})")
     return 0
 
