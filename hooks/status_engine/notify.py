@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 import time
 import urllib.error
@@ -121,10 +122,11 @@ def _label(verdict: str) -> str:
     return LABELS[State(verdict)]
 
 
-def plain_text(change: Change) -> str:
+def plain_text(change: Change, escape: Callable[[str], str] = str) -> str:
+    """One sentence or three; `escape` is applied to the upstream text (the incident name)."""
     parts = [f"{change.subject}: {_label(change.verdict)} (was {_label(change.previous)})."]
     if change.incident:
-        parts.append(f"Incident: {change.incident}.")
+        parts.append(f"Incident: {escape(change.incident)}.")
     parts.append(f"Checked {change.checked_at}.")
     return " ".join(parts)
 
@@ -145,10 +147,15 @@ def messages(change: Change) -> dict[str, dict[str, Any]]:
     slack_text = _slack(text) + "".join(f" <{_slack(u)}|{l}>" for l, u in links)
     slack = {"text": slack_text,
              "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": slack_text}}]}
-    # <url> stops Discord from unfurling each link into a preview card.
-    discord_text = text + "".join(f"\n{l}: <{u}>" for l, u in links)
+    # Markdown in upstream text is escaped (no masked [links](…)); <url> stops Discord from
+    # unfurling each link into a preview card.
+    discord_text = plain_text(change, _discord) + "".join(f"\n{l}: <{u}>" for l, u in links)
     discord = {"content": discord_text[:DISCORD_LIMIT], "allowed_mentions": {"parse": []}}
     return {"json": generic, "slack": slack, "discord": discord}
+
+
+def _discord(text: str) -> str:
+    return re.sub(r"([\\*_~`|>\[\]()#-])", r"\\\1", text)
 
 
 def _slack(text: str) -> str:
@@ -249,8 +256,6 @@ def read_json(path: Path | None, what: str, log: logging.Logger = LOG) -> dict[s
 
 def site_url_of(site_dir: Path) -> str:
     """The site's address, from the canonical link MkDocs writes into the home page."""
-    import re
-
     try:
         html = (site_dir / "index.html").read_text(encoding="utf-8")
     except OSError:

@@ -27,7 +27,8 @@ def snapshot(verdict: str, checked_at: str | None, freshness: str = "live",
             "incidents": [incident] if incident else [], "source": "x"}
 
 
-INCIDENT = {"name": "Elevated errors <!channel> @everyone & <https://evil.example|click>",
+INCIDENT = {"name": "Elevated errors <!channel> @everyone & <https://evil.example|click> "
+                    "[docs](https://evil.example/x)",
             "url": "https://status.openai.com/incidents/01ABC"}
 
 
@@ -83,6 +84,8 @@ def test_a_real_change_is_sent_once_to_each_webhook_in_its_shape(tmp_path, hooks
     discord = bodies["/status_discord_webhook_url"]
     assert discord["allowed_mentions"] == {"parse": []}
     assert "ChatGPT: Major outage (was Operational)" in discord["content"]
+    assert "](https://evil" not in discord["content"]  # no masked link from upstream text
+    assert r"\[docs\]\(https://evil.example/x\)" in discord["content"]
     # The same published site again (a re-run, or the next build with the same verdict): silent.
     assert json.loads(record.read_text()) == {"verdict": "major_outage", "checked_at": T2}
     assert notify(folder, "--record", str(record)) == 0
