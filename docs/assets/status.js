@@ -122,8 +122,10 @@
   }
 
   function start() {
+    var box = document.querySelector(".status-live");
     update();
-    schedule(0);
+    // An instant navigation to a page older than a reading already seen (HTTP cache): catch up.
+    box && built > at(box, "data-built-at") ? poll() : schedule(0);
   }
 
   if (json) {
