@@ -17,7 +17,7 @@ from mkdocs.config import base, config_options
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 
-from status_engine import engine, settings as engine_settings
+from status_engine import engine, live, settings as engine_settings, sharecard
 from status_engine.errors import SettingsError
 
 SUMMARY_MARKER = "<!-- status:summary -->"
@@ -74,7 +74,14 @@ def on_config(config: Any) -> Any:
 
 
 def on_env(env: Any, config: Any, files: Any) -> Any:
-    env.globals["status_banner"] = Markup(_result().banner_html)
+    result = _result()
+    env.globals["status_banner"] = Markup(live.banner_html(result.banner_html, result.status,
+                                                           _live_settings(config)))
+    card = _card(config)
+    # og:image must be absolute: without site_url, pages get no image rather than a broken one.
+    env.globals["status_card"] = {"url": sharecard.image_url(card, config.site_url or ""),
+                                  "alt": card.alt, "width": sharecard.WIDTH,
+                                  "height": sharecard.HEIGHT}
     return env
 
 
@@ -94,8 +101,22 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
 
 def on_post_build(config: Any) -> None:
     path = engine.publish(_result(), Path(config.site_dir), config.site_url or "")
-    log.info("wrote %s, history.json, history.atom and status.svg (verdict %s, %s)", path.name,
-             _result().status.verdict.value, _result().status.freshness)
+    sharecard.write(_card(config), Path(config.site_dir))
+    log.info("wrote %s, history.json, history.atom, status.svg and %s (verdict %s, %s)",
+             path.name, sharecard.FILENAME, _result().status.verdict.value,
+             _result().status.freshness)
+
+
+def _live_settings(config: Any) -> live.LiveSettings:
+    try:
+        return live.live_settings((config.extra or {}).get("status_live"))
+    except SettingsError as exc:
+        raise PluginError(str(exc)) from None
+
+
+def _card(config: Any) -> sharecard.Card:
+    result = _result()
+    return sharecard.card_for(result.status, result.settings.subject, config.site_name)
 
 
 def _result() -> engine.Result:

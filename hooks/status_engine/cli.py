@@ -4,6 +4,7 @@
     python -m hooks.status_engine verify site                    # gate before a deploy
     python -m hooks.status_engine restore https://example.org/   # last-known-good from a live site
     python -m hooks.status_engine render out/                    # for another site generator
+    python -m hooks.status_engine notify site --record notified.json  # webhooks on a change
 
 Runs without MkDocs: it reads `extra.status` from mkdocs.yml with PyYAML. This module parses
 the command line and prints; the deploy gate is `deploy_gate`, the restore is `restore`.
@@ -12,6 +13,7 @@ the command line and prints; the deploy gate is `deploy_gate`, the restore is `r
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -21,10 +23,12 @@ from typing import Any
 
 import yaml
 
-from . import deploy_gate, engine, restore
+from . import deploy_gate, engine, restore, sharecard, store
 from .errors import SettingsError
 from .render import LABELS
 from .settings import Settings, offline, settings_from_mapping, with_environment
+
+LOG = logging.getLogger("status_engine")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -40,16 +44,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     render = sub.add_parser("render", help="check, then write the HTML pieces and the outputs "
                                            "into a folder, for a site generator without hooks")
     render.add_argument("out_dir", type=Path)
+    notify = sub.add_parser("notify", help="after a verified build: post to the configured "
+                                           "webhooks when the verdict changed; never fails")
+    notify.add_argument("site_dir", type=Path)
+    notify.add_argument("--previous", type=Path, help="the status.json the live site showed")
+    notify.add_argument("--record", type=Path, help="what was last notified: read, then updated")
+    notify.add_argument("--deadline", type=float, default=20.0,
+                        help="seconds for all webhooks together (default 20)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)-7s -  %(message)s")
     try:
         if args.command == "verify":
             return _verify(args.site_dir)
+        if args.command == "notify":
+            return _notify(args.site_dir, args.previous, args.record, args.deadline)
         settings, cache_dir = load_settings(Path(args.config))
         if args.command == "check":
             return _check(settings, cache_dir)
         if args.command == "render":
-            return _render(settings, cache_dir, args.out_dir)
+            return _render(settings, cache_dir, args.out_dir, _site(Path(args.config)))
         restore.restore(settings, cache_dir, args.base_url)
         return 0
     except SettingsError as exc:
@@ -101,7 +114,14 @@ def _check(settings: Settings, cache_dir: Path) -> int:
     return 1 if status.verdict.value == "unknown" else 0
 
 
-def _render(settings: Settings, cache_dir: Path, out_dir: Path) -> int:
+def _site(config_path: Path) -> tuple[str, str]:
+    """site_name and site_url from mkdocs.yml (for the share card); empty when not set."""
+    data = yaml.load(config_path.read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}
+    return str(data.get("site_name") or ""), str(data.get("site_url") or "")
+
+
+def _render(settings: Settings, cache_dir: Path, out_dir: Path,
+            site: tuple[str, str] = ("", "")) -> int:
     """What the MkDocs hook does, as files: include them from any generator's templates."""
     result = engine.check(settings, cache_dir=cache_dir, offline=offline())
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -111,8 +131,44 @@ def _render(settings: Settings, cache_dir: Path, out_dir: Path) -> int:
     for name, html in pieces.items():
         (out_dir / name).write_text(html + "\n", encoding="utf-8")
     engine.publish(result, out_dir)
-    print(f"{out_dir}: {', '.join(pieces)}, status.json, history.json, history.atom, status.svg "
+    card = sharecard.card_for(result.status, settings.subject, site[0] or settings.subject)
+    sharecard.write(card, out_dir)
+    # The card's meta tags need its versioned URL and words: a generator includes this file.
+    (out_dir / "status-card.json").write_text(json.dumps(
+        {"url": sharecard.image_url(card, site[1]), "alt": card.alt, "width": sharecard.WIDTH,
+         "height": sharecard.HEIGHT}, indent=1) + "\n", encoding="utf-8")
+    print(f"{out_dir}: {', '.join(pieces)}, status.json, history.json, history.atom, status.svg, "
+          f"{sharecard.FILENAME}, status-card.json "
           f"(verdict {result.status.verdict.value}, {result.status.freshness})")
+    return 0
+
+
+def _notify(site_dir: Path, previous: Path | None, record: Path | None,
+            deadline: float) -> int:
+    """Exit 0 whatever happens: the site is already deployed; trouble is a warning line."""
+    from . import notify
+
+    hooks = notify.configured(os.environ)
+    if not hooks:
+        print("notify: no webhook configured (STATUS_WEBHOOK_URL, STATUS_SLACK_WEBHOOK_URL, "
+              "STATUS_DISCORD_WEBHOOK_URL): nothing to do")
+        return 0
+    new = notify.read_json(site_dir / "status.json", "new status")
+    if new is None:
+        LOG.warning("notify: %s has no readable status.json: nothing sent", site_dir)
+        return 0
+    decision = notify.decide(new, notify.read_json(previous, "previous status"),
+                             notify.read_json(record, "notice record"),
+                             notify.site_url_of(site_dir))
+    print(decision.reason)
+    if decision.change is not None:
+        notify.send(decision.change, hooks, deadline)
+    if record is not None and decision.record is not None:
+        try:
+            record.parent.mkdir(parents=True, exist_ok=True)
+            store.write_json_atomic(record, decision.record)
+        except OSError as exc:
+            LOG.warning("notify: could not save the record %s: %s", record, exc)
     return 0
 
 

@@ -94,7 +94,7 @@ def test_every_page_has_its_own_description_and_open_graph_tags(offline_build):
         assert meta["og:url"] == soup.find("link", rel="canonical")["href"], md_path
         assert meta["og:title"] and meta["og:type"] == "website", md_path
         assert meta["og:site_name"] == config["site_name"], md_path
-        assert meta["twitter:card"] == "summary", md_path
+        assert meta["twitter:card"] == "summary_large_image", md_path  # the share card
 
 
 def test_404_page_links_home_help_and_the_official_status(offline_build):

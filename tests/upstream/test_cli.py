@@ -104,3 +104,9 @@ def test_render_writes_the_pieces_for_another_site_generator(project, tmp_path):
     assert json.loads((out / "status.json").read_text())["verdict"] == "major_outage"
     for name in ("status-summary.html", "status-history.html", "history.atom", "status.svg"):
         assert (out / name).stat().st_size > 0
+    from PIL import Image
+
+    assert Image.open(out / "status-card.png").text["Title"] == "ChatGPT: Major outage"
+    card = json.loads((out / "status-card.json").read_text())
+    assert card["url"].startswith("https://example.github.io/is-chatgpt-down/status-card.png?v=")
+    assert card["alt"].startswith("ChatGPT: Major outage. Checked ")

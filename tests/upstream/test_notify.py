@@ -1,0 +1,227 @@
+"""The verdict-change notice against loopback webhooks: sent once per real change, never for our
+own failure to read upstream, never twice, bounded, and never failing the run."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from werkzeug import Request, Response
+
+from status_engine import cli
+
+HOOK_VARS = ("STATUS_WEBHOOK_URL", "STATUS_SLACK_WEBHOOK_URL", "STATUS_DISCORD_WEBHOOK_URL")
+SITE = "https://example.github.io/is-chatgpt-down/"
+T0, T1, T2 = "2026-11-29T18:43:10Z", "2026-11-29T18:53:12Z", "2026-11-29T19:03:41Z"
+
+
+def snapshot(verdict: str, checked_at: str | None, freshness: str = "live",
+             incident: dict | None = None) -> dict:
+    return {"schema_version": 1, "subject": "ChatGPT", "verdict": verdict,
+            "freshness": freshness, "checked_at": checked_at, "built_at": T2,
+            "status_page": "https://status.openai.com", "components": [], "maintenances": [],
+            "incidents": [incident] if incident else [], "source": "x"}
+
+
+INCIDENT = {"name": "Elevated errors <!channel> @everyone & <https://evil.example|click> "
+                    "[docs](https://evil.example/x)",
+            "url": "https://status.openai.com/incidents/01ABC"}
+
+
+def site(tmp_path: Path, doc: dict) -> Path:
+    folder = tmp_path / "site"
+    folder.mkdir(exist_ok=True)
+    (folder / "status.json").write_text(json.dumps(doc))
+    (folder / "index.html").write_text(f'<html><head><link rel="canonical" href="{SITE}">'
+                                       "</head></html>")
+    return folder
+
+
+def write(path: Path, doc: dict) -> Path:
+    path.write_text(json.dumps(doc))
+    return path
+
+
+@pytest.fixture
+def hooks(httpserver, monkeypatch):
+    """All three webhooks on the loopback server; yields the list of (path, body) received."""
+    received: list[tuple[str, dict]] = []
+
+    def handler(request: Request) -> Response:
+        received.append((request.path, json.loads(request.get_data())))
+        return Response("ok")
+
+    for var in HOOK_VARS:
+        path = "/" + var.lower()
+        httpserver.expect_request(path, method="POST").respond_with_handler(handler)
+        monkeypatch.setenv(var, httpserver.url_for(path))
+    return received
+
+
+def notify(folder: Path, *args: str) -> int:
+    return cli.main(["notify", str(folder), *args])
+
+
+def test_a_real_change_is_sent_once_to_each_webhook_in_its_shape(tmp_path, hooks):
+    folder = site(tmp_path, snapshot("major_outage", T2, incident=INCIDENT))
+    record = write(tmp_path / "record.json", {"verdict": "operational", "checked_at": T1})
+    assert notify(folder, "--record", str(record)) == 0
+    bodies = {path: body for path, body in hooks}
+    assert len(hooks) == 3 and len(bodies) == 3
+    generic = bodies["/status_webhook_url"]
+    assert (generic["verdict"], generic["previous_verdict"]) == ("major_outage", "operational")
+    assert generic["incident"] == INCIDENT["name"] and generic["checked_at"] == T2
+    assert generic["site_url"] == SITE and generic["status_page"] == "https://status.openai.com"
+    assert generic["incident_url"] == INCIDENT["url"]
+    slack = bodies["/status_slack_webhook_url"]["text"]
+    assert "<!channel>" not in slack and "&lt;!channel&gt;" in slack
+    assert "<https://evil" not in slack and "&amp;" in slack
+    assert f"<{SITE}|Live status>" in slack
+    discord = bodies["/status_discord_webhook_url"]
+    assert discord["allowed_mentions"] == {"parse": []}
+    assert "ChatGPT: Major outage (was Operational)" in discord["content"]
+    assert "](https://evil" not in discord["content"]  # no masked link from upstream text
+    assert r"\[docs\]\(https://evil.example/x\)" in discord["content"]
+    # The same published site again (a re-run, or the next build with the same verdict): silent.
+    assert json.loads(record.read_text()) == {"verdict": "major_outage", "checked_at": T2}
+    assert notify(folder, "--record", str(record)) == 0
+    later = site(tmp_path, snapshot("major_outage", "2026-11-29T19:13:00Z"))
+    assert notify(later, "--record", str(record)) == 0
+    assert len(hooks) == 3
+
+
+def test_the_cdn_serving_the_old_status_json_does_not_send_the_change_again(tmp_path, hooks):
+    # Run N announced operational -> major_outage. Run N+1 restores the live status.json, but the
+    # CDN still serves the one from before the change: the record must win over it.
+    old_live = write(tmp_path / "previous.json", snapshot("operational", T0))
+    record = write(tmp_path / "record.json", {"verdict": "major_outage", "checked_at": T1})
+    folder = site(tmp_path, snapshot("major_outage", T2))
+    assert notify(folder, "--previous", str(old_live), "--record", str(record)) == 0
+    assert hooks == []
+
+
+def test_without_a_record_the_previous_snapshot_is_the_baseline(tmp_path, hooks):
+    previous = write(tmp_path / "previous.json", snapshot("operational", T1))
+    folder = site(tmp_path, snapshot("degraded", T2))
+    assert notify(folder, "--previous", str(previous)) == 0
+    assert [body["previous_verdict"] for path, body in hooks if path == "/status_webhook_url"] \
+        == ["operational"]
+
+
+@pytest.mark.parametrize("verdict,freshness", [
+    ("unknown", "unknown"),  # nothing could be read
+    ("operational", "stale"),  # the latest check failed: the old reading is shown
+    ("unknown", "live"),  # read, but the states are ones we cannot understand
+])
+def test_our_own_failure_to_read_is_never_a_notice(tmp_path, hooks, verdict, freshness):
+    record = write(tmp_path / "record.json", {"verdict": "major_outage", "checked_at": T1})
+    folder = site(tmp_path, snapshot(verdict, None if freshness == "unknown" else T2, freshness))
+    assert notify(folder, "--record", str(record)) == 0
+    assert hooks == []
+    # ...and it does not move the baseline: back to the same real verdict stays silent.
+    assert json.loads(record.read_text())["verdict"] == "major_outage"
+    back = site(tmp_path, snapshot("major_outage", "2026-11-29T19:20:00Z"))
+    assert notify(back, "--record", str(record)) == 0
+    assert hooks == []
+
+
+def test_no_earlier_verdict_means_no_notice_but_a_record(tmp_path, hooks):
+    record = tmp_path / "cache" / "record.json"
+    folder = site(tmp_path, snapshot("major_outage", T2))
+    assert notify(folder, "--record", str(record)) == 0
+    assert hooks == []
+    assert json.loads(record.read_text())["verdict"] == "major_outage"
+
+
+def test_no_secret_configured_means_no_request(tmp_path, httpserver, monkeypatch, capsys):
+    for var in HOOK_VARS:
+        monkeypatch.delenv(var, raising=False)
+    record = write(tmp_path / "record.json", {"verdict": "operational", "checked_at": T1})
+    assert notify(site(tmp_path, snapshot("major_outage", T2)), "--record", str(record)) == 0
+    assert "no webhook configured" in capsys.readouterr().out
+    assert httpserver.log == []
+
+
+def test_a_failing_webhook_is_a_warning_retried_once_and_the_others_still_get_it(
+        tmp_path, httpserver, monkeypatch, caplog):
+    received = []
+    httpserver.expect_request("/broken").respond_with_handler(
+        lambda r: received.append(r.path) or Response("no", status=500))
+    httpserver.expect_request("/fine").respond_with_handler(
+        lambda r: received.append(r.path) or Response("ok"))
+    monkeypatch.setenv("STATUS_WEBHOOK_URL", httpserver.url_for("/broken"))
+    monkeypatch.setenv("STATUS_DISCORD_WEBHOOK_URL", httpserver.url_for("/fine"))
+    monkeypatch.delenv("STATUS_SLACK_WEBHOOK_URL", raising=False)
+    record = write(tmp_path / "record.json", {"verdict": "operational", "checked_at": T1})
+    assert notify(site(tmp_path, snapshot("partial_outage", T2)), "--record", str(record)) == 0
+    assert sorted(received) == ["/broken", "/broken", "/fine"]
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warnings == ["notify: STATUS_WEBHOOK_URL: not delivered (HTTP 500); "
+                        "the deploy is not affected"]
+    ours = " ".join(r.getMessage() for r in caplog.records if r.name == "status_engine")
+    assert "/broken" not in ours and "127.0.0.1" not in ours  # the webhook URL is a secret
+
+
+@pytest.fixture
+def hanging_url():
+    """A server that accepts connections and never answers."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept():
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/hook"
+    stop.set()
+    thread.join()
+    for conn in held:
+        conn.close()
+    listener.close()
+
+
+def test_a_hanging_webhook_is_a_warning_within_the_deadline(tmp_path, hanging_url, monkeypatch,
+                                                            caplog):
+    monkeypatch.setenv("STATUS_WEBHOOK_URL", hanging_url)
+    for var in HOOK_VARS[1:]:
+        monkeypatch.delenv(var, raising=False)
+    record = write(tmp_path / "record.json", {"verdict": "operational", "checked_at": T1})
+    start = time.monotonic()
+    code = notify(site(tmp_path, snapshot("major_outage", T2)), "--record", str(record),
+                  "--deadline", "2")
+    elapsed = time.monotonic() - start
+    assert code == 0
+    assert elapsed < 3.5, f"took {elapsed:.1f} s with a 2 s deadline"
+    assert any("STATUS_WEBHOOK_URL: not delivered" in r.getMessage() for r in caplog.records
+               if r.levelname == "WARNING")
+
+
+def test_a_webhook_that_is_not_https_is_not_used(tmp_path, httpserver, monkeypatch, caplog):
+    monkeypatch.setenv("STATUS_WEBHOOK_URL", "http://example.org/hook")
+    for var in HOOK_VARS[1:]:
+        monkeypatch.delenv(var, raising=False)
+    assert notify(site(tmp_path, snapshot("major_outage", T2))) == 0
+    assert "not an https URL" in caplog.text and "example.org" not in caplog.text
+
+
+def test_links_from_upstream_are_checked(tmp_path, hooks):
+    foreign = dict(INCIDENT, url="https://evil.example/phish")
+    record = write(tmp_path / "record.json", {"verdict": "operational", "checked_at": T1})
+    assert notify(site(tmp_path, snapshot("major_outage", T2, incident=foreign)),
+                  "--record", str(record)) == 0
+    generic = next(body for path, body in hooks if path == "/status_webhook_url")
+    assert generic["incident_url"] is None
+    assert all("evil.example/phish" not in json.dumps(body) for _, body in hooks)
