@@ -11,7 +11,7 @@ from PIL import Image
 
 from status_engine import sharecard
 from status_engine.model import Reading, State
-from status_engine.outputs import BADGE_COLOURS
+from status_engine.labels import PALETTE
 from status_engine.render import LABELS
 from status_engine.verdict import Status
 
@@ -48,7 +48,7 @@ def test_every_state_gets_a_card_with_its_words(verdict, freshness):
 def test_a_live_card_says_the_check_time_in_utc_and_uses_the_banner_colour():
     card = sharecard.card_for(status(State.MAJOR_OUTAGE, "live"), "ChatGPT", "Site")
     assert card.detail == "Checked 29 Nov 2026, 19:01 UTC"
-    assert card.colour == BADGE_COLOURS[State.MAJOR_OUTAGE]
+    assert card.colour == PALETTE[State.MAJOR_OUTAGE]
     rgb = Image.open(io.BytesIO(sharecard.render_png(card))).convert("RGB")
     assert rgb.getpixel((5, 5)) == (0xb7, 0x1c, 0x1c)  # the banner's major-outage red
 
