@@ -245,11 +245,6 @@ def live_settings(raw: object) -> LiveSettings:
     return LiveSettings(**LIVE.values(raw))
 
 
-def field_defaults() -> dict[str, Any]:
-    """Each `extra.status` setting's name and default."""
-    return {s.name: s.default for s in STATUS.settings}
-
-
 def with_environment(settings: Settings, environ: Mapping[str, str] = os.environ) -> Settings:
     """Apply STATUS_SOURCE (replaces the sources) and STATUS_HISTORY_SOURCE (replaces the
     history sources). STATUS_OFFLINE is read by the caller."""
