@@ -26,7 +26,8 @@ import yaml
 from . import deploy_gate, engine, restore, sharecard, store
 from .errors import SettingsError
 from .render import LABELS
-from .settings import Settings, offline, settings_from_mapping, with_environment
+from .settings import (Settings, live_settings, offline, settings_from_mapping,
+                       with_environment)
 
 LOG = logging.getLogger("status_engine")
 
@@ -81,8 +82,11 @@ def load_settings(config_path: Path) -> tuple[Settings, Path]:
         data = yaml.load(text, Loader=_ConfigLoader) or {}
     except yaml.YAMLError as exc:
         raise SettingsError(f"{config_path}: not valid YAML: {exc}".replace("\n", " ")) from None
-    raw = ((data.get("extra") or {}) if isinstance(data, dict) else {}).get("status")
-    settings = with_environment(settings_from_mapping(raw))
+    extra = (data.get("extra") or {}) if isinstance(data, dict) else {}
+    settings = with_environment(settings_from_mapping(extra.get("status")))
+    # The same schema, words and order as the build (settings.py): status_live too, so that
+    # `check` refuses what the build would refuse.
+    live_settings(extra.get("status_live"))
     return settings, config_path.resolve().parent / settings.cache_dir
 
 

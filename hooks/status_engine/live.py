@@ -8,40 +8,15 @@ changes the cron sets `extra.status_live.build_interval_minutes` to match.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Mapping
-
-from .errors import SettingsError
 from .model import isoformat
 from .render import environment
+from .settings import LIVE_KEY, LiveSettings, live_settings
 from .verdict import Status
 
-CONFIG_KEY = "extra.status_live"
-
-
-@dataclass(frozen=True)
-class LiveSettings:
-    build_interval_minutes: int = 10
-
-    def __post_init__(self) -> None:
-        value = self.build_interval_minutes
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1440:
-            raise SettingsError(f"{CONFIG_KEY}.build_interval_minutes: must be a whole number "
-                                f"of minutes from 1 to 1440 (the deploy cron's), got {value!r}")
-
-
-def live_settings(raw: Any) -> LiveSettings:
-    """LiveSettings from the `extra.status_live` mapping, naming a wrong key in one line."""
-    if raw is None:
-        return LiveSettings()
-    if not isinstance(raw, Mapping):
-        raise SettingsError(f"{CONFIG_KEY}: expected a mapping such as "
-                            "{build_interval_minutes: 10}")
-    unknown = sorted(set(raw) - {"build_interval_minutes"})
-    if unknown:
-        raise SettingsError(f"{CONFIG_KEY}.{unknown[0]}: unknown setting; the only one is "
-                            "build_interval_minutes")
-    return LiveSettings(**dict(raw))
+# The settings are declared with the others, in the one schema (settings.py); named here too
+# because this module's callers have always found them here.
+CONFIG_KEY = LIVE_KEY
+__all__ = ["CONFIG_KEY", "LiveSettings", "banner_html", "live_settings"]
 
 
 def banner_html(banner: str, status: Status, settings: LiveSettings) -> str:

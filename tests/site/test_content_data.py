@@ -11,7 +11,8 @@ import yaml
 from bs4 import BeautifulSoup
 
 from sitebuild import run_build
-from site_content import Question, Source, faq_jsonld, render_faq
+from content.data import Question, Source
+from content.render import faq_jsonld, render_faq
 
 FAQ = "docs/data/faq.yml"
 OUTAGES = "docs/data/outages.yml"

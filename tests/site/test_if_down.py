@@ -11,7 +11,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from sitebuild import FIXTURES, run_build
-from site_content import review_date, with_if_down_block
+from content.data import review_date
+from content.render import with_if_down_block
 from status_engine.model import State
 
 PAGE = """# Title

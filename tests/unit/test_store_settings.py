@@ -8,11 +8,12 @@ from datetime import timedelta
 import pytest
 
 from readings import NOW, comp, reading
-from status_engine import store
+from status_engine import live, store
 from status_engine.errors import SettingsError, UpstreamError
 from status_engine.model import State
 from status_engine.render import snapshot
-from status_engine.settings import Settings, settings_from_mapping, with_environment
+from status_engine.settings import (BadSetting, LiveSettings, Settings, settings_from_mapping,
+                                   with_environment)
 from status_engine.verdict import decide
 
 SETTINGS = Settings()
@@ -86,5 +87,25 @@ def test_status_source_replaces_the_sources():
     s = with_environment(SETTINGS, {"STATUS_SOURCE": "http://localhost:9/x.json"})
     assert s.sources == ("http://localhost:9/x.json",)
     assert with_environment(SETTINGS, {}) is SETTINGS
-    with pytest.raises(SettingsError, match="^STATUS_SOURCE: "):
+    with pytest.raises(SettingsError, match=r"^STATUS_SOURCE: "):
         with_environment(SETTINGS, {"STATUS_SOURCE": "http://example.com/x.json"})
+
+
+def test_settings_built_in_code_are_checked_with_the_same_words():
+    with pytest.raises(BadSetting) as from_code:
+        Settings(retries=9)
+    with pytest.raises(BadSetting) as from_mapping:
+        settings_from_mapping({"retries": 9})
+    assert str(from_code.value) == str(from_mapping.value) == (
+        "extra.status.retries: must be a whole number of retries from 0 to 5, got 9. "
+        "Fix: write it like retries: 2 (the default).")
+    assert from_code.value.key == "extra.status.retries"
+    assert Settings(scope_groups=["A"]).scope_groups == ("A",)  # held as the engine holds it
+
+
+def test_live_settings_are_read_through_live_py_from_the_one_schema():
+    assert live.live_settings(None) == live.LiveSettings() == LiveSettings(10)
+    assert live.live_settings({"build_interval_minutes": 5}).build_interval_minutes == 5
+    with pytest.raises(BadSetting, match=r"^extra\.status_live\.build_interval_minutes: must be "
+                                         r"a whole number of minutes from 1 to 1440, got 'ten'"):
+        live.live_settings({"build_interval_minutes": "ten"})

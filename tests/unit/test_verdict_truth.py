@@ -97,7 +97,8 @@ def test_the_open_age_is_a_setting():
 
 @pytest.mark.parametrize("value", [0, -1, 366, True, "7"])
 def test_the_open_age_is_validated(value):
-    with pytest.raises(SettingsError, match=r"open_age_days: (must be between|expected)"):
+    with pytest.raises(SettingsError, match=r"^extra\.status\.open_age_days: must be a whole "
+                                            r"number of days from 1 to 365, got "):
         settings_from_mapping({"open_age_days": value})
 
 
