@@ -377,3 +377,23 @@ def test_a_verdict_change_scrolled_out_of_view_moves_nothing_and_is_offered(page
     assert now == {"summary": "major_outage", "ifDown": True, "button": 0, "shift": now["shift"]}
     assert now["shift"] < 0.01, f"cumulative layout shift {now['shift']:.4f}"
     assert page.evaluate("document.querySelector('.status-summary').getBoundingClientRect().top") >= 0
+
+
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+def test_the_banner_is_one_height_for_every_verdict_and_age(browser, published, viewport):
+    """What the swap and the minute tick rely on: a reading with a 110-character incident name
+    and one with none, each at the shortest and the longest age, give the banner one height."""
+    url, builds, publish, log = published
+    context = browser.new_context(viewport=VIEWPORTS[viewport])
+    page = context.new_page()
+    heights = {}
+    for build in ("op1", "down1"):
+        publish(build)
+        page.goto(f"{url}live/faq/?{build}-{viewport}", wait_until="load")
+        assert page.locator(".status-banner__incident").count() == (build == "down1")
+        for age in (" (just now)", " (59 minutes ago)"):
+            heights[build, age] = page.evaluate("""a => {
+              document.querySelector('.status-banner__age').textContent = a;
+              return document.querySelector('.md-banner').getBoundingClientRect().height; }""", age)
+    context.close()
+    assert len(set(heights.values())) == 1, heights
