@@ -331,7 +331,7 @@ def shown(page) -> dict:
 
 
 def test_a_verdict_change_in_view_is_shown_on_a_click_and_moves_nothing(page, published):
-    url, builds, publish, log = published
+    url, _, publish, _ = published
     home(page, url, "op1")
     change(page, publish, "down1", "major_outage")
     # The banner at once; the summary would grow and "If it is down" appear under the reader's eyes.
@@ -357,7 +357,7 @@ def test_a_verdict_change_in_view_is_shown_on_a_click_and_moves_nothing(page, pu
 
 
 def test_a_verdict_change_scrolled_out_of_view_moves_nothing_and_is_offered(page, published):
-    url, builds, publish, log = published
+    url, _, publish, _ = published
     home(page, url, "op1")
     # Reading further down, banner and summary out of view: what is in view stays where it is,
     # and the fixed button tells of the change (the banner cannot be seen).
@@ -365,7 +365,8 @@ def test_a_verdict_change_scrolled_out_of_view_moves_nothing_and_is_offered(page
     page.wait_for_timeout(200)
     mark = "document.querySelector('.md-footer').getBoundingClientRect().top"
     before = page.evaluate(mark)
-    assert page.evaluate("document.querySelector('.status-summary').getBoundingClientRect().bottom") < 0
+    summary = "document.querySelector('.status-summary').getBoundingClientRect()"
+    assert page.evaluate(summary + ".bottom") < 0
     page.evaluate("window.__shift = 0")
     change(page, publish, "down1", "major_outage")
     assert shown(page) == {"summary": "operational", "ifDown": False, "button": 1, "shift": 0}
@@ -376,14 +377,14 @@ def test_a_verdict_change_scrolled_out_of_view_moves_nothing_and_is_offered(page
     now = shown(page)
     assert now == {"summary": "major_outage", "ifDown": True, "button": 0, "shift": now["shift"]}
     assert now["shift"] < 0.01, f"cumulative layout shift {now['shift']:.4f}"
-    assert page.evaluate("document.querySelector('.status-summary').getBoundingClientRect().top") >= 0
+    assert page.evaluate(summary + ".top") >= 0  # the focus took the reader to it
 
 
 @pytest.mark.parametrize("viewport", ["phone", "desktop"])
 def test_the_banner_is_one_height_for_every_verdict_and_age(browser, published, viewport):
     """What the swap and the minute tick rely on: a reading with a 110-character incident name
     and one with none, each at the shortest and the longest age, give the banner one height."""
-    url, builds, publish, log = published
+    url, _, publish, _ = published
     context = browser.new_context(viewport=VIEWPORTS[viewport])
     page = context.new_page()
     heights = {}
