@@ -47,7 +47,7 @@
       setText(node, format.format(checked));
     }
     if (node = banner.querySelector(".status-banner__age")) {
-      node.ariaHidden = "true";  // or said every minute
+      node.setAttribute("aria-hidden", "true");  // or said every minute
       setText(node, " (" + ago(age) + (banner.dataset.freshness == "stale" ? ": the latest check failed)" : ")"));
     }
     if (age > banner.dataset.staleAfter && banner.dataset.staleAfter > 0 && !("clientStale" in banner.dataset)) {
@@ -112,8 +112,7 @@
       all(BLOCKS).forEach(function (n) { back.append(n.cloneNode(true)); });
       function later() { put(doc, BLOCKS); update(); }
       // No layout shift: tried before any paint, kept if no edge moved; else at once if below the
-      // view, else on a click (input excuses 500 ms) on a fixed button that also tells the reader
-      // who has scrolled past the banner.
+      // view, else on a click (input excuses 500 ms) on a fixed button, seen even scrolled down.
       put(doc.cloneNode(true), BLOCKS);
       if (bottoms() + "" != was) {
         put(back, BLOCKS);
@@ -138,7 +137,7 @@
 
   if (json) {
     region = document.body.appendChild(make("div", "status-said", ""));
-    region.ariaLive = "polite";
+    region.setAttribute("aria-live", "polite");
     ["pointerdown", "keydown", "scroll", "focus", "visibilitychange"].forEach(function (e) {
       addEventListener(e, function (ev) {
         active = Date.now();
