@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import shutil
 import threading
@@ -20,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from browsing import VIEWPORTS, checked_at
+from sitebuild import FIXTURES, copy_project, run_build
 from sitestates import STATES, build_state
 
 MIN = 60_000  # page clock milliseconds
@@ -36,6 +38,22 @@ new PerformanceObserver(list => list.getEntries().forEach(e => {
 })).observe({type: "layout-shift", buffered: true});
 """
 HIDE = "h => { window.__hidden = h; document.dispatchEvent(new Event('visibilitychange')); }"
+# Too long for one line at any width: the banner must not grow with it.
+LONG_NAME = ("Elevated error rates and failed conversations for ChatGPT users on web, desktop and "
+             "mobile apps in all regions")
+
+
+def build_long_outage(dest: Path, site_url: str):
+    """The major outage fixture, its incident renamed LONG_NAME."""
+    project = copy_project(dest / "project")
+    body = (FIXTURES / STATES["major_outage"].fixture).read_bytes()
+    renamed = body.replace(b'"ChatGPT unavailable"', json.dumps(LONG_NAME).encode())
+    assert renamed != body, "the fixture's incident name changed: update build_long_outage"
+    (project / "status-source.json").write_bytes(renamed)
+    build = run_build(project, {"SITE_URL": site_url, "STATUS_SOURCE": "status-source.json",
+                                "STATUS_OFFLINE": ""})
+    assert build.returncode == 0, build.log
+    return build
 
 
 class Recorder(http.server.SimpleHTTPRequestHandler):
@@ -68,10 +86,12 @@ def published(tmp_path_factory):
     builds = {}
     # One after the other, each reading newer than the one before. A second apart at least:
     # check times and Last-Modified have a precision of one second.
-    for name, state in (("op1", "operational"), ("down1", "major_outage"),
-                        ("down2", "major_outage")):
+    for name, state in (("op1", "operational"), ("down1", "long"), ("down2", "major_outage"),
+                        ("op2", "operational")):
         time.sleep(1.1)
-        builds[name] = build_state(STATES[state], tmp_path_factory.mktemp(name), f"{url}live/")
+        dest = tmp_path_factory.mktemp(name)
+        builds[name] = (build_long_outage(dest, f"{url}live/") if state == "long"
+                        else build_state(STATES[state], dest, f"{url}live/"))
 
     # What a CDN can serve for a while after a deploy: the new status.json, the old page.
     mixed = tmp_path_factory.mktemp("mixed") / "site"
@@ -168,6 +188,7 @@ def test_a_change_replaces_banner_and_summary_and_is_announced_once(page, publis
     until(page, "!!document.querySelector('.status-banner[data-status=major_outage]')")
     now = banner(page)
     assert "ChatGPT: Major outage" in now["text"] and now["checked"] != before["checked"]
+    page.get_by_role("button", name="Updated: show the new details").click()  # the summary is in view
     summary = page.locator(".status-summary")
     assert summary.get_attribute("data-status") == "major_outage"
     assert "Open incidents" in summary.inner_text()
@@ -182,8 +203,9 @@ def test_a_change_replaces_banner_and_summary_and_is_announced_once(page, publis
     assert page.requests, "nothing recorded"
 
 
-# The banner's markup is the same size for every verdict; the home summary is the same size for
-# the same verdict. (A verdict change on the home page grows the summary: see the README.)
+# The banner is the same size for every verdict, even with an incident name too long for a line
+# (down1); on the home page the summary (down1 -> down2: another incident name) is put in place
+# only when that moves nothing, as the tests below check.
 @pytest.mark.parametrize(("path", "first", "then"), [("faq/", "op1", "down1"), ("", "down1", "down2")],
                          ids=["banner-verdict-change", "home-same-verdict"])
 def test_no_layout_shift_when_the_reading_is_replaced(page, published, path, first, then):
@@ -272,3 +294,107 @@ def test_errors_back_off(page, published):
     assert all(status == 404 for status, _ in failures)
     assert 3 <= len(failures) <= 6, failures
 
+
+
+SAID = """() => {
+  window.__said = [];
+  const region = document.querySelector('[aria-live=polite]');
+  new MutationObserver(() => window.__said.push(region.textContent)).observe(region,
+    {childList: true, characterData: true, subtree: true});
+}"""
+BUTTON = "Updated: show the new details"
+
+
+def home(page, url, build: str) -> None:
+    """The home page as `build` published it, freshly loaded; shift and announcements counted
+    from now on."""
+    page.goto(url + "live/?" + build, wait_until="load")
+    page.wait_for_timeout(200)
+    page.evaluate("window.__shift = 0")
+    page.evaluate(SAID)
+
+
+def change(page, publish, build: str, status: str) -> None:
+    """Publish `build` and let the page find it: its banner shows `status` at once."""
+    publish(build)
+    advance(page, 16)
+    until(page, f"!!document.querySelector('.status-banner[data-status={status}]')")
+    page.wait_for_timeout(300)
+
+
+def shown(page) -> dict:
+    return page.evaluate("""() => ({
+      summary: document.querySelector('.status-summary').dataset.status,
+      ifDown: !document.querySelector('#if-down').hidden,
+      button: document.querySelectorAll('.status-more').length,
+      shift: window.__shift})""")
+
+
+def test_a_verdict_change_in_view_is_shown_on_a_click_and_moves_nothing(page, published):
+    url, _, publish, _ = published
+    home(page, url, "op1")
+    change(page, publish, "down1", "major_outage")
+    # The banner at once; the summary would grow and "If it is down" appear under the reader's eyes.
+    assert shown(page) == {"summary": "operational", "ifDown": False, "button": 1, "shift": 0}
+    assert page.evaluate("window.__said") == ["ChatGPT: Major outage (was Operational)"]
+    more = page.get_by_role("button", name=BUTTON)
+    more.focus()
+    page.keyboard.press("Enter")  # keyboard first: the control must work without a pointer
+    now = shown(page)
+    assert now == {"summary": "major_outage", "ifDown": True, "button": 0, "shift": now["shift"]}
+    assert now["shift"] < 0.01, f"cumulative layout shift {now['shift']:.4f}"
+    assert page.evaluate("document.activeElement.matches('.status-summary')"), "focus lost"
+    assert LONG_NAME in page.locator(".status-summary").inner_text()
+
+    change(page, publish, "op2", "operational")  # and back: the block goes again
+    assert shown(page)["button"] == 1
+    page.get_by_role("button", name=BUTTON).click()
+    now = shown(page)
+    assert now == {"summary": "operational", "ifDown": False, "button": 0, "shift": now["shift"]}
+    assert now["shift"] < 0.01, f"cumulative layout shift {now['shift']:.4f}"
+    assert page.evaluate("window.__said") == ["ChatGPT: Major outage (was Operational)",
+                                              "ChatGPT: Operational (was Major outage)"]
+
+
+def test_a_verdict_change_scrolled_out_of_view_moves_nothing_and_is_offered(page, published):
+    url, _, publish, _ = published
+    home(page, url, "op1")
+    # Reading further down, banner and summary out of view: what is in view stays where it is,
+    # and the fixed button tells of the change (the banner cannot be seen).
+    page.evaluate("scrollTo(0, document.documentElement.scrollHeight)")
+    page.wait_for_timeout(200)
+    mark = "document.querySelector('.md-footer').getBoundingClientRect().top"
+    before = page.evaluate(mark)
+    summary = "document.querySelector('.status-summary').getBoundingClientRect()"
+    assert page.evaluate(summary + ".bottom") < 0
+    page.evaluate("window.__shift = 0")
+    change(page, publish, "down1", "major_outage")
+    assert shown(page) == {"summary": "operational", "ifDown": False, "button": 1, "shift": 0}
+    assert abs(page.evaluate(mark) - before) < 1
+    more = page.get_by_role("button", name=BUTTON)
+    assert more.is_visible() and more.bounding_box()["y"] > 0  # in view, where the reader is
+    more.click()
+    now = shown(page)
+    assert now == {"summary": "major_outage", "ifDown": True, "button": 0, "shift": now["shift"]}
+    assert now["shift"] < 0.01, f"cumulative layout shift {now['shift']:.4f}"
+    assert page.evaluate(summary + ".top") >= 0  # the focus took the reader to it
+
+
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+def test_the_banner_is_one_height_for_every_verdict_and_age(browser, published, viewport):
+    """What the swap and the minute tick rely on: a reading with a 110-character incident name
+    and one with none, each at the shortest and the longest age, give the banner one height."""
+    url, _, publish, _ = published
+    context = browser.new_context(viewport=VIEWPORTS[viewport])
+    page = context.new_page()
+    heights = {}
+    for build in ("op1", "down1"):
+        publish(build)
+        page.goto(f"{url}live/faq/?{build}-{viewport}", wait_until="load")
+        assert page.locator(".status-banner__incident").count() == (build == "down1")
+        for age in (" (just now)", " (59 minutes ago)"):
+            heights[build, age] = page.evaluate("""a => {
+              document.querySelector('.status-banner__age').textContent = a;
+              return document.querySelector('.md-banner').getBoundingClientRect().height; }""", age)
+    context.close()
+    assert len(set(heights.values())) == 1, heights
