@@ -8,10 +8,12 @@ Values we cannot recognise become an explicit UNKNOWN, never a guess.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
+
 
 
 class State(str, Enum):
@@ -27,6 +29,18 @@ class State(str, Enum):
     @property
     def severity(self) -> int:
         return _SEVERITY[self]
+
+    @property
+    def disrupts(self) -> bool:
+        """Worse than maintenance: degraded performance, a partial or a major outage."""
+        return self.severity > _SEVERITY[State.MAINTENANCE]
+
+    @classmethod
+    def worst(cls, states: Iterable[State], default: State | None = None) -> State:
+        """The most severe of `states`, the first of equals; `default` (else UNKNOWN) for none.
+
+        The one "worst of" rule: UNKNOWN ranks below OPERATIONAL (see _SEVERITY)."""
+        return max(states, key=_SEVERITY.__getitem__, default=State.UNKNOWN if default is None else default)
 
 
 # UNKNOWN ranks below OPERATIONAL for "worst of": one unreadable component must not make a
@@ -191,8 +205,8 @@ class Reading:
 def utc(value: datetime) -> datetime:
     """Aware UTC datetime; naive values are taken as UTC."""
     if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
 
 
 def isoformat(value: datetime | None) -> str | None:

@@ -27,8 +27,9 @@ from urllib.parse import urlsplit
 
 from .errors import SettingsError
 from .model import State, parse_time
-from .render import LABELS, safe_link
+from .labels import STATES
 from .settings import check_source_url
+from .templating import safe_link
 
 # Repository secrets, passed to the notify step only: (env var, message shape).
 WEBHOOKS = (("STATUS_WEBHOOK_URL", "json"), ("STATUS_SLACK_WEBHOOK_URL", "slack"),
@@ -119,7 +120,7 @@ def _checked_site(url: str) -> str:
 # -- the messages ---------------------------------------------------------------------------
 
 def _label(verdict: str) -> str:
-    return LABELS[State(verdict)]
+    return STATES[State(verdict)].label
 
 
 def plain_text(change: Change, escape: Callable[[str], str] = str) -> str:

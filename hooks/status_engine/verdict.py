@@ -11,10 +11,9 @@ nothing else readable decides, the verdict is unknown, never operational.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-import dataclasses
 
 from .model import (Component, Incident, IncidentStatus, Maintenance, MaintenanceStatus, Reading,
                     State, utc)
@@ -154,27 +153,27 @@ def effective_components(reading: Reading, now: datetime
     """Each component at the worst of its page state and the states that incidents saying they
     are open give it (impacts that ended before `now` excepted); and, by component id, a note
     where an incident says worse than the page."""
-    raised: dict[str, tuple[State, Incident]] = {}
+    said: dict[str, list[tuple[State, Incident]]] = {}
     for incident in reading.incidents:
         if not incident.status.says_open:
             continue
         for impact in incident.impacts:
             # "operational" or an unreadable word in an incident says nothing is broken: it
             # must not paper over a state the page gave that we cannot read.
-            if impact.state.severity <= State.OPERATIONAL.severity:
+            if impact.state in (State.OPERATIONAL, State.UNKNOWN):
                 continue
             if impact.end_at is not None and impact.end_at <= now:
                 continue
-            current = raised.get(impact.component_id)
-            if current is None or impact.state.severity > current[0].severity:
-                raised[impact.component_id] = (impact.state, incident)
-    components, notes = [], {}
+            said.setdefault(impact.component_id, []).append((impact.state, incident))
+    components: list[Component] = []
+    notes: dict[str, str] = {}
     for c in reading.components:
-        if c.id not in raised:
+        if c.id not in said:
             components.append(c)
             continue
-        state, incident = raised[c.id]
-        if state.severity > c.state.severity:
+        state = State.worst(s for s, _ in said[c.id])
+        incident = next(i for s, i in said[c.id] if s is state)  # the first to say it
+        if State.worst((c.state, state)) is not c.state:
             if c.state is not State.UNKNOWN:
                 notes[c.id] = (f"{DISAGREE}: {c.name!r} is {c.state.value} on the page but "
                                f"{state.value} in the open incident {incident.name!r}; the "
@@ -260,14 +259,14 @@ def _worst(reading: Reading, scope: tuple[Component, ...], counted: tuple[Incide
         known = [c.state for c in scope if c.state is not State.UNKNOWN]
         if not known:
             return State.UNKNOWN  # every component in scope had a value we cannot read
-        worst = max(known, key=lambda s: s.severity)
+        worst = State.worst(known)
         if worst is State.OPERATIONAL and len(known) < len(scope):
             # "Fine, except one we cannot read" is not "operational".
             return State.UNKNOWN
     else:
         # A feed names only the components of open incidents, with no group.
         listed = [c.state for c in reading.components if c.state is not State.UNKNOWN]
-        worst = max(listed, key=lambda s: s.severity, default=State.OPERATIONAL)
+        worst = State.worst(listed, default=State.OPERATIONAL)
         if counted and worst is State.OPERATIONAL:
             worst = State.DEGRADED
     in_progress = any(m.status is MaintenanceStatus.IN_PROGRESS for m in maintenances)
@@ -311,12 +310,8 @@ def _current_maintenances(items: tuple[Maintenance, ...], scope_ids: set[str],
 def _other_groups(components: tuple[Component, ...], settings: Settings
                   ) -> tuple[GroupState, ...]:
     """The worst state of each group outside the scope, in page order, briefly."""
-    worst: dict[str, State] = {}
+    groups: dict[str, list[State]] = {}
     for c in components:
-        if in_scope(c, settings):
-            continue
-        name = c.group or "Other"
-        current = worst.get(name)
-        if current is None or c.state.severity > current.severity:
-            worst[name] = c.state
-    return tuple(GroupState(name, state) for name, state in worst.items())
+        if not in_scope(c, settings):
+            groups.setdefault(c.group or "Other", []).append(c.state)
+    return tuple(GroupState(name, State.worst(states)) for name, states in groups.items())

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "hooks"))
-from status_engine import sharecard  # noqa: E402
+from status_engine.outputs import sharecard  # noqa: E402
 from status_engine.model import Reading, State  # noqa: E402
 from status_engine.verdict import Status  # noqa: E402
 

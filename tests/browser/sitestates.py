@@ -64,14 +64,15 @@ def _source_bytes(fixture: str) -> bytes:
 
 def _seed(project: Path, fixture: str) -> None:
     """A good reading saved by an earlier build, as the engine itself saves it."""
-    from status_engine import formats, render, store
+    from status_engine import formats, store
+    from status_engine.outputs.status_json import snapshot
     from status_engine.settings import Settings
     from status_engine.verdict import decide
 
     fetched = datetime.now(timezone.utc) - timedelta(minutes=STALE_MINUTES)
     reading = formats.parse(_source_bytes(fixture), "application/json", "seed", fetched)
     settings = Settings()
-    doc = render.snapshot(decide(reading, settings, built_at=fetched, live=True), settings)
+    doc = snapshot(decide(reading, settings, built_at=fetched, live=True), settings)
     store.save_last_known_good(project / ".cache" / "status", doc)
 
 

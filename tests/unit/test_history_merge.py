@@ -146,8 +146,8 @@ def _postmortems():
 def test_loaded_history_shows_exactly_what_the_full_history_shows(tmp_path: Path, incidents):
     """Archiving at load must never change the page or the feed: starts and last changes in
     unrelated orders, some incidents long, some still open."""
-    from status_engine.history.page import history_html
-    from status_engine.outputs import atom_feed
+    from status_engine.pages.history import history_html
+    from status_engine.outputs.atom import atom_feed
     from status_engine.settings import Settings
     full = run(read(*incidents(), at=T0))
     history_store.save(tmp_path / "history.json", full, "ChatGPT", "https://status.example.com")

@@ -10,10 +10,11 @@ from defusedxml.ElementTree import fromstring
 
 from status_engine.history.merge import merge
 from status_engine.history.model import Affected, Catalogued, Entry, History
-from status_engine.history.page import history_html
+from status_engine.pages.history import history_html
 from status_engine.labels import LABEL_COLOUR, PALETTE
 from status_engine.model import Impact, Incident, IncidentStatus, Reading, State, Update
-from status_engine.outputs import atom_feed, badge_svg
+from status_engine.outputs.atom import atom_feed
+from status_engine.outputs.badge import badge_svg
 from status_engine.settings import Settings
 
 A = "{http://www.w3.org/2005/Atom}"

@@ -8,7 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from status_engine.history.model import Affected, Catalogued, Entry, History
-from status_engine.history.page import history_html
+from status_engine.pages.history import history_html
 from status_engine.history.stats import day_bars, in_window, incidents_of, uptime
 from status_engine.model import Impact, IncidentStatus, State
 from status_engine.settings import Settings

@@ -11,7 +11,7 @@ from readings import NOW, comp, reading
 from status_engine import store
 from status_engine.errors import SettingsError, UpstreamError
 from status_engine.model import State
-from status_engine.render import snapshot
+from status_engine.outputs.status_json import snapshot
 from status_engine.settings import Settings, settings_from_mapping, with_environment
 from status_engine.verdict import decide
 

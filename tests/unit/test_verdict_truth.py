@@ -20,7 +20,7 @@ from status_engine import engine, formats, store
 from status_engine.errors import SettingsError, UpstreamError
 from status_engine.model import (ComponentImpact, Impact, Incident, IncidentStatus, State,
                                  Update)
-from status_engine.render import banner_html
+from status_engine.pages.status import banner_html
 from status_engine.settings import Settings, settings_from_mapping
 from status_engine.verdict import DISAGREE, decide
 

@@ -24,7 +24,8 @@ from bs4 import BeautifulSoup
 from werkzeug import Response
 
 from sitebuild import FIXTURES, Build, run_build, set_status
-from status_engine import engine, formats, render, store
+from status_engine import engine, formats, store
+from status_engine.outputs.status_json import snapshot
 from status_engine.settings import Settings, with_environment
 from status_engine.verdict import decide
 
@@ -44,7 +45,7 @@ def seed_last_known_good(project: Path, minutes_ago: int = 5) -> bytes:
     fetched = datetime.now(timezone.utc) - timedelta(minutes=minutes_ago)
     reading = formats.parse(DEGRADED.read_bytes(), "application/json", "seed", fetched)
     settings = Settings(scope_groups=("Sora",))
-    doc = render.snapshot(decide(reading, settings, built_at=fetched, live=True), settings)
+    doc = snapshot(decide(reading, settings, built_at=fetched, live=True), settings)
     cache = project / ".cache" / "status"
     store.save_last_known_good(cache, doc)
     return (cache / store.LAST_KNOWN_GOOD).read_bytes()

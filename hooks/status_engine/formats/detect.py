@@ -1,9 +1,10 @@
 """Upstream payload -> Reading: recognise the format from the body, then hand it to its parser.
 
 The body decides, not the URL: a moved page keeps its URL and answers with something else
-(a moved page once served an HTML page with status 200), and the same JSON shape is served under many paths. The content type is only a
-hint, used to name a challenge page for what it is. Everything that cannot be read raises
-`UpstreamError` with one line that says what was wrong; no other exception leaves `parse`.
+(a moved page once served an HTML page with status 200), and the same JSON shape is served under
+many paths. The content type is only a hint, used to name a challenge page for what it is.
+Everything that cannot be read raises `UpstreamError` with one line that says what was wrong; no
+other exception leaves `parse`.
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ from typing import Any
 from ..errors import UpstreamError
 from ..model import Reading
 from . import incidentio, statuspage
-
-__all__ = ["parse"]
 
 _SNIFF_BYTES = 4096
 # First elements that only an HTML page starts with; a feed's root is <feed> or <rss>.

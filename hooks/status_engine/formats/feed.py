@@ -22,8 +22,7 @@ from defusedxml.ElementTree import fromstring
 from ..errors import UpstreamError
 from ..model import (Component, Incident, IncidentStatus, Maintenance, MaintenanceStatus, Reading,
                      State, Update, enum_value, utc)
-from .shape import (MAINTENANCE_STATUSES, component_state, ident, impact_of, plain, token, when,
-                    worst)
+from .shape import MAINTENANCE_STATUSES, component_state, ident, impact_of, plain, token, when
 from .statuspage_feed import Timeline, read_timeline
 from .text import html_to_text, https_url, tidy
 
@@ -205,5 +204,5 @@ def _open_components(read: list[tuple[Entry, Body]]) -> tuple[Component, ...]:
                   if body.status in MAINTENANCE_STATUSES
                   else enum_value(IncidentStatus, body.status).says_open)
         for name, state in body.components if active else ():
-            states[name] = worst([states.get(name, State.UNKNOWN), state])
+            states[name] = State.worst([states.get(name, State.UNKNOWN), state])
     return tuple(Component(id=n, name=n, state=s, group=None) for n, s in states.items())

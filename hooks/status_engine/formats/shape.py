@@ -128,12 +128,7 @@ def component_state(raw: Any) -> State:
     return enum_value(State, token(raw), COMPONENT_STATES)
 
 
-def worst(states: Iterable[State]) -> State:
-    """The most severe state; UNKNOWN only when nothing better is known."""
-    return max(states, key=lambda s: s.severity, default=State.UNKNOWN)
-
-
 def impact_of(states: Iterable[State]) -> Impact:
     """An incident's impact from the states of its components; none listed means no impact."""
     listed = list(states)
-    return _IMPACT_OF_STATE[worst(listed)] if listed else Impact.NONE
+    return _IMPACT_OF_STATE[State.worst(listed)] if listed else Impact.NONE

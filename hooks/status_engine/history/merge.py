@@ -61,7 +61,7 @@ def entry_from_incident(incident: Incident, reading: Reading) -> Entry:
 
 def _bad_or_unknown(state: State) -> State:
     # "Operational" on an incident's component says nothing about how bad the incident was.
-    return state if state.severity > State.MAINTENANCE.severity else State.UNKNOWN
+    return state if state.disrupts else State.UNKNOWN
 
 
 def merge(history: History, readings: Iterable[Reading], now: datetime) -> tuple[History, int]:
@@ -189,7 +189,7 @@ def _union(first: tuple[Affected, ...], second: tuple[Affected, ...]) -> tuple[A
         have = found.get(a.id)
         if have is None:
             found[a.id] = a
-        elif a.state.severity > have.state.severity:
+        elif State.worst((have.state, a.state)) is not have.state:
             found[a.id] = dataclasses.replace(have, state=a.state)
     return tuple(found.values())
 

@@ -76,7 +76,7 @@ class History:
 def state_for(entry: Entry, affected: Affected) -> State:
     """How bad `entry` was for one component: its own state if seen, else from the impact;
     UNKNOWN when neither is known (an incident first seen after it was resolved)."""
-    if affected.state.severity > State.MAINTENANCE.severity:
+    if affected.state.disrupts:
         return affected.state
     return STATE_OF_IMPACT.get(entry.impact, State.UNKNOWN)
 
@@ -84,8 +84,8 @@ def state_for(entry: Entry, affected: Affected) -> State:
 def incident_state(entry: Entry) -> State:
     """How bad the incident was overall: its worst component's state when one was seen to be
     worse than maintenance, else what its impact implies; UNKNOWN when neither is known."""
-    worst = max((a.state for a in entry.components), key=lambda s: s.severity, default=None)
-    if worst is not None and worst.severity > State.MAINTENANCE.severity:
+    worst = State.worst(a.state for a in entry.components)
+    if worst.disrupts:
         return worst
     return STATE_OF_IMPACT.get(entry.impact, State.UNKNOWN)
 

@@ -43,8 +43,8 @@ def incidents_of(entries: Iterable[Entry], component: Catalogued | None
     found = []
     for entry in entries:
         if component is None:
-            worst = max((state_for(entry, a) for a in entry.components),
-                        key=lambda s: s.severity, default=state_for(entry, Affected("", "")))
+            worst = State.worst((state_for(entry, a) for a in entry.components),
+                                default=state_for(entry, Affected("", "")))
             found.append((entry, worst))
             continue
         for affected in entry.components:

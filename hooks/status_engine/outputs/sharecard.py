@@ -1,7 +1,7 @@
 """The share card: a 1200 x 630 PNG of the verdict, for link previews (og:image).
 
-Same words, colours and shapes as the banner (render.LABELS, labels.PALETTE, the banner's
-icons drawn as shapes: Pillow's built-in font has no ✓ ▲ ◆ ✕ ⚙ glyphs). The font is the
+Same words, colours and shapes as the banner (labels.STATES and PALETTE, the banner's icons
+drawn as shapes: Pillow's built-in font has no ✓ ▲ ◆ ✕ ⚙ glyphs). The font is the
 scalable one that ships inside Pillow, so nothing is downloaded at build time. The words are
 also stored as PNG text chunks, so tests and tools can read what the picture says.
 """
@@ -14,10 +14,9 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urljoin
 
-from .model import State
-from .labels import PALETTE
-from .render import LABELS
-from .verdict import STALE, UNKNOWN, Status
+from ..labels import PALETTE, STATES
+from ..model import State
+from ..verdict import STALE, UNKNOWN, Status
 
 FILENAME = "status-card.png"
 WIDTH, HEIGHT = 1200, 630
@@ -56,7 +55,7 @@ def card_for(status: Status, subject: str, site_name: str) -> Card:
         stamp = checked
     colour = GREY if status.freshness != "live" else PALETTE[status.verdict]
     return Card(verdict=status.verdict, freshness=status.freshness,
-                headline=f"{subject}: {LABELS[status.verdict]}", detail=detail,
+                headline=f"{subject}: {STATES[status.verdict].label}", detail=detail,
                 site_name=site_name, colour=colour, version=stamp.strftime("%Y%m%dT%H%MZ"))
 
 
@@ -164,4 +163,5 @@ def _shape(draw, verdict: State, centre: tuple[int, int], radius: int, colour: i
         draw.ellipse((cx - s * 0.8, cy - s * 0.8, cx + s * 0.8, cy + s * 0.8), fill=colour)
         draw.ellipse((cx - s * 0.35, cy - s * 0.35, cx + s * 0.35, cy + s * 0.35), fill=PAPER)
     else:  # ?
-        draw.text((cx, cy), "?", fill=colour, anchor="mm", font=_font(int(r * 1.3)))
+        draw.text((cx, cy), STATES[verdict].icon, fill=colour, anchor="mm",
+                  font=_font(int(r * 1.3)))

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from .errors import SettingsError
-from .model import isoformat
-from .render import environment
-from .verdict import Status
+from ..errors import SettingsError
+from ..model import isoformat
+from ..templating import environment
+from ..verdict import Status
 
 CONFIG_KEY = "extra.status_live"
 

@@ -1,106 +1,31 @@
-"""HTML pieces and the machine-readable snapshot, from a Status.
+"""The banner and the home page's summary with its advice, from a Status.
 
-Markup lives in `templates/`, rendered by a Jinja environment with autoescape on, so no
-upstream string can add markup. Links are built here and only survive if they point at the
-configured status host over https.
+Markup lives in `templates/banner.html` and `summary.html`, rendered by the engine's autoescaping
+environment (templating.py), so no upstream string can add markup. Links only survive if they
+point at the configured status host over https (templating.safe_link).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from ..labels import IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES, STATES
+from ..model import Incident, IncidentStatus, Maintenance, State, isoformat
+from ..settings import Settings
+from ..templating import environment, safe_link
+from ..verdict import STALE, UNKNOWN, Status
 
-from .model import Incident, IncidentStatus, Maintenance, State, isoformat, to_jsonable
-from .settings import Settings
-from .template_cache import bytecode_cache
-from .verdict import STALE, UNKNOWN, Status, in_scope
-
-LABELS = {
-    State.OPERATIONAL: "Operational",
-    State.DEGRADED: "Degraded performance",
-    State.PARTIAL_OUTAGE: "Partial outage",
-    State.MAJOR_OUTAGE: "Major outage",
-    State.MAINTENANCE: "Under maintenance",
-    State.UNKNOWN: "Status unknown",
-}
-# A different shape for each verdict, so the banner never relies on colour alone.
-ICONS = {
-    State.OPERATIONAL: "✓", State.DEGRADED: "▲", State.PARTIAL_OUTAGE: "◆",
-    State.MAJOR_OUTAGE: "✕", State.MAINTENANCE: "⚙", State.UNKNOWN: "?",
-}
 # The advice's words live in templates/summary.html; this is only which parts fall where.
 _NAMED = 4  # parts named in one sentence before "and N more"
-SCHEMA_VERSION = 1
-
-_ENV = Environment(
-    loader=FileSystemLoader(Path(__file__).parent / "templates"),
-    autoescape=select_autoescape(default=True, default_for_string=True),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    bytecode_cache=bytecode_cache(),  # compiled once, not once a build: template_cache.py
-)
-
-
-def safe_link(url: str | None, host: str) -> str | None:
-    """`url` if it is https on exactly the status host (no credentials), else None."""
-    if not isinstance(url, str):
-        return None
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError:
-        return None
-    if parts.scheme != "https" or parts.hostname != host or parts.username or parts.password \
-            or port not in (None, 443):
-        return None
-    return parts.geturl()
 
 
 def banner_html(status: Status, settings: Settings) -> str:
-    return _ENV.get_template("banner.html").render(v=_view(status, settings)).strip()
+    return environment().get_template("banner.html").render(v=_view(status, settings)).strip()
 
 
 def summary_html(status: Status, settings: Settings) -> str:
-    return _ENV.get_template("summary.html").render(v=_view(status, settings)).strip()
-
-
-def snapshot(status: Status, settings: Settings) -> dict[str, Any]:
-    """The published status.json document (described by status.schema.json)."""
-    reading = status.reading
-    host = settings.status_host
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "subject": settings.subject,
-        "verdict": status.verdict.value,
-        "freshness": status.freshness,
-        "checked_at": isoformat(status.checked_at),
-        "built_at": isoformat(status.built_at),
-        "age_seconds": status.age_seconds,
-        "max_age_seconds": settings.max_age_seconds,
-        "source": reading.source if reading else None,
-        "format": reading.format if reading else None,
-        "status_page": settings.status_page,
-        "page_name": reading.page_name if reading else "",
-        "indicator": reading.indicator.value if reading and reading.indicator else None,
-        "components_known": reading.components_known if reading else True,
-        "components": [dict(to_jsonable(c), in_scope=in_scope(c, settings))
-                       for c in (status.components if reading else ())],
-        "incidents": [_linked(to_jsonable(i), host) for i in status.incidents],
-        "maintenances": [_linked(to_jsonable(m), host) for m in status.maintenances],
-        "notes": list(status.notes),
-        "disagreement": status.disagreement,
-        "component_groups": dict(status.component_groups),
-    }
-
-
-def _linked(item: dict[str, Any], host: str) -> dict[str, Any]:
-    item["url"] = safe_link(item.get("url"), host)
-    return item
+    return environment().get_template("summary.html").render(v=_view(status, settings)).strip()
 
 
 def _view(status: Status, settings: Settings) -> dict[str, Any]:
@@ -111,9 +36,9 @@ def _view(status: Status, settings: Settings) -> dict[str, Any]:
         "verdict": status.verdict.value,
         "freshness": status.freshness,
         "subject": settings.subject,
-        "label": LABELS[status.verdict],
-        "icon": ICONS[status.verdict],
-        "advice": advice(status),
+        "label": STATES[status.verdict].label,
+        "icon": STATES[status.verdict].icon,
+        "advice": _advice(status),
         "stale_after": settings.max_age_seconds,
         "status_page": safe_link(settings.status_page, host) or "",
         "status_host": host,
@@ -124,14 +49,14 @@ def _view(status: Status, settings: Settings) -> dict[str, Any]:
         "incident": _incident_view(status.incident, host) if status.incident else None,
         "incidents": [_incident_view(i, host) for i in status.incidents],
         "maintenances": [_maintenance_view(m, host) for m in status.maintenances],
-        "affected": [{"name": c.name, "label": LABELS[c.state]} for c in status.affected],
+        "affected": [{"name": c.name, "label": STATES[c.state].label} for c in status.affected],
         "scope_count": scope_count,
         "unaffected_count": scope_count - len(status.affected),
-        "other_groups": [{"name": g.name, "label": LABELS[g.state]} for g in status.other_groups],
+        "other_groups": [{"name": g.name, "label": STATES[g.state].label} for g in status.other_groups],
     }
 
 
-def advice(status: Status) -> dict[str, Any]:
+def _advice(status: Status) -> dict[str, Any]:
     """What "What to do now" is about: the verdict and which parts in scope are hit and how.
 
     Only what the reading says: a part is "working" only when its state is operational, and
@@ -141,11 +66,11 @@ def advice(status: Status) -> dict[str, Any]:
     # A feed names only the parts its open entries affect, with no group: those are the parts.
     scope = status.scope if known else status.components
     by_state = {state: [c.name for c in scope if c.state is state] for state in State}
-    hit = [c for c in scope if c.state.severity > State.MAINTENANCE.severity]
+    hit = [c for c in scope if c.state.disrupts]
     in_scope_incidents = [i for i in status.incidents if i.status.says_open]
     return {
         "verdict": verdict.value,
-        "hit": [{"name": c.name, "label": LABELS[c.state].lower()}
+        "hit": [{"name": c.name, "label": STATES[c.state].label.lower()}
                 for c in sorted(hit, key=lambda c: -c.state.severity)],
         "outage": by_state[State.PARTIAL_OUTAGE] + by_state[State.MAJOR_OUTAGE],
         "slow": by_state[State.DEGRADED],
@@ -169,9 +94,9 @@ def _incident_view(incident: Incident, host: str) -> dict[str, Any]:
     return {
         "name": incident.name or "Unnamed incident",
         "url": safe_link(incident.url, host),
-        "status": incident.status.value.replace("_", " "),
+        "status": INCIDENT_STATUSES[incident.status],
         "status_known": incident.status is not IncidentStatus.UNKNOWN,
-        "impact": "" if incident.impact.value in ("unknown", "none") else incident.impact.value,
+        "impact": IMPACTS[incident.impact],
         "started_iso": isoformat(incident.started_at),
         "started_text": _when(incident.started_at),
         "updates": [{"at_iso": isoformat(u.at), "at_text": _when(u.at),
@@ -183,7 +108,7 @@ def _incident_view(incident: Incident, host: str) -> dict[str, Any]:
 def _maintenance_view(m: Maintenance, host: str) -> dict[str, Any]:
     return {
         "name": m.name or "Maintenance", "url": safe_link(m.url, host),
-        "status": m.status.value.replace("_", " "), "text": m.text,
+        "status": MAINTENANCE_STATUSES[m.status], "text": m.text,
         "starts_iso": isoformat(m.starts_at), "starts_text": _when(m.starts_at),
         "ends_iso": isoformat(m.ends_at), "ends_text": _when(m.ends_at),
     }
@@ -206,7 +131,3 @@ def _age(seconds: int | None) -> str:
         return f"{minutes} minute{'s' if minutes != 1 else ''}"
     return f"{minutes // 60} hours"
 
-
-def environment() -> Environment:
-    """The engine's one autoescaping Jinja environment, for every page and output it renders."""
-    return _ENV
