@@ -181,8 +181,11 @@ class _ConfigLoader(yaml.SafeLoader):
 def _env_tag(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
     if isinstance(node, yaml.ScalarNode):
         names, default = [loader.construct_scalar(node)], None
-    else:  # [NAME, ..., default], as MkDocs reads it
+    elif isinstance(node, yaml.SequenceNode):  # [NAME, ..., default], as MkDocs reads it
         *names, default = loader.construct_sequence(node)
+    else:
+        raise yaml.constructor.ConstructorError(None, None, "!ENV takes a name or a list of "
+                                                "names and a default", node.start_mark)
     for name in names:
         if str(name) in os.environ:
             return os.environ[str(name)]

@@ -8,11 +8,11 @@ Values we cannot recognise become an explicit UNKNOWN, never a guess.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 
 
@@ -40,7 +40,8 @@ class State(str, Enum):
         """The most severe of `states`, the first of equals; `default` (else UNKNOWN) for none.
 
         The one "worst of" rule: UNKNOWN ranks below OPERATIONAL (see _SEVERITY)."""
-        return max(states, key=_SEVERITY.__getitem__, default=State.UNKNOWN if default is None else default)
+        fallback = State.UNKNOWN if default is None else default
+        return max(states, key=_SEVERITY.__getitem__, default=fallback)
 
 
 # UNKNOWN ranks below OPERATIONAL for "worst of": one unreadable component must not make a
@@ -93,7 +94,10 @@ class MaintenanceStatus(str, Enum):
     UNKNOWN = "unknown"
 
 
-def enum_value(enum_type: type[Enum], raw: Any, aliases: dict[str, Any] | None = None) -> Any:
+E = TypeVar("E", bound=Enum)
+
+
+def enum_value(enum_type: type[E], raw: Any, aliases: Mapping[str, E] | None = None) -> E:
     """Map an upstream string to `enum_type`, through `aliases`, falling back to UNKNOWN.
 
     Upstream adds values without notice (README, "Upstream formats"): an unknown value must cost
@@ -264,7 +268,7 @@ def reading_from_jsonable(data: dict[str, Any]) -> Reading:
         return cls(**kwargs)
 
     incident_nested = {"updates": Update, "impacts": ComponentImpact}
-    reading = build(Reading, {k: v for k, v in data.items()
+    reading: Reading = build(Reading, {k: v for k, v in data.items()
                               if k not in ("components", "incidents", "maintenances")}, {})
     return dataclasses.replace(
         reading,
@@ -287,7 +291,8 @@ def _enum_fields(cls: type) -> dict[str, type[Enum]]:
 
 
 __all__ = [
-    "Component", "ComponentImpact", "Impact", "Incident", "IncidentStatus", "Maintenance", "MaintenanceStatus",
+    "Component", "ComponentImpact", "Impact", "Incident", "IncidentStatus", "Maintenance",
+    "MaintenanceStatus",
     "Reading", "State", "Update", "enum_value", "isoformat", "parse_time",
     "reading_from_jsonable", "to_jsonable", "utc",
 ]

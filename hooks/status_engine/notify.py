@@ -20,9 +20,10 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
+from collections.abc import Callable, Mapping
 from urllib.parse import urlsplit
 
 from .errors import SettingsError
@@ -94,7 +95,7 @@ _KNOWN = {s.value for s in State} - {State.UNKNOWN.value}
 
 
 def _time(doc: Mapping[str, Any]) -> datetime:
-    return parse_time(doc.get("checked_at")) or datetime.min.replace(tzinfo=timezone.utc)
+    return parse_time(doc.get("checked_at")) or datetime.min.replace(tzinfo=UTC)
 
 
 def _change(new: Mapping[str, Any], previous: str, site_url: str) -> Change:
@@ -145,12 +146,13 @@ def messages(change: Change) -> dict[str, dict[str, Any]]:
                "incident_url": change.incident_url, "checked_at": change.checked_at,
                "site_url": change.site_url or None, "status_page": change.status_page or None,
                "text": text}
-    slack_text = _slack(text) + "".join(f" <{_slack(u)}|{l}>" for l, u in links)
+    slack_text = _slack(text) + "".join(f" <{_slack(url)}|{name}>" for name, url in links)
     slack = {"text": slack_text,
              "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": slack_text}}]}
     # Markdown in upstream text is escaped (no masked [links](…)); <url> stops Discord from
     # unfurling each link into a preview card.
-    discord_text = plain_text(change, _discord) + "".join(f"\n{l}: <{u}>" for l, u in links)
+    discord_text = plain_text(change, _discord) + "".join(f"\n{name}: <{url}>"
+                                                          for name, url in links)
     discord = {"content": discord_text[:DISCORD_LIMIT], "allowed_mentions": {"parse": []}}
     return {"json": generic, "slack": slack, "discord": discord}
 

@@ -3,15 +3,16 @@ every upstream URL passes before it becomes a link.
 
 The environment autoescapes everything, strings included, so no upstream text can add markup.
 Templates are compiled once, not once a build: compiling the engine's templates was most of
-the status hook's fixed cost (about 100 ms of a 0.5 s build; tests/bench/bench_status.py). Jinja's FileSystemBytecodeCache keeps the compiled
-code in a folder of the user's own (`$TMPDIR/_jinja2-cache-<uid>`, mode 0700, checked), keyed by
-the template's name and checked against its source and the Python version, so a changed
-template or interpreter is compiled afresh. A cache that cannot be read or written costs only
-the compile: it never fails a build.
+the status hook's fixed cost (about 100 ms of a 0.5 s build; tests/bench/bench_status.py).
+Jinja's FileSystemBytecodeCache keeps the compiled code in a folder of the user's own
+(`$TMPDIR/_jinja2-cache-<uid>`, mode 0700, checked), keyed by the template's name and checked
+against its source and the Python version, so a changed template or interpreter is compiled
+afresh. A cache that cannot be read or written costs only the compile: it never fails a build.
 """
 
 from __future__ import annotations
 
+import contextlib
 import pickle
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -31,10 +32,8 @@ class QuietBytecodeCache(FileSystemBytecodeCache):
             bucket.reset()
 
     def dump_bytecode(self, bucket: Bucket) -> None:
-        try:
+        with contextlib.suppress(OSError):  # full disk or read-only folder: compile next time
             super().dump_bytecode(bucket)
-        except OSError:
-            pass  # full disk or read-only folder: the next build compiles again
 
 
 def bytecode_cache(directory: str | None = None) -> QuietBytecodeCache | None:

@@ -190,19 +190,19 @@ def decide(reading: Reading | None, settings: Settings, *, built_at: datetime,
     `learned` maps component ids to groups, for a source that has none (see `learn_groups`)."""
     built_at = utc(built_at)
     if reading is None:
-        return Status(State.UNKNOWN, UNKNOWN, built_at, notes=notes + (
-            "no usable reading: check the official status page",))
+        return Status(State.UNKNOWN, UNKNOWN, built_at, notes=(
+            *notes, "no usable reading: check the official status page"))
     age = built_at - reading.fetched_at
     if not live and age > timedelta(seconds=settings.max_age_seconds):
         minutes = int(age.total_seconds() // 60)
-        return Status(State.UNKNOWN, UNKNOWN, built_at, notes=notes + (
-            f"the last known reading is {minutes} minutes old, past the "
-            f"{settings.max_age_minutes}-minute limit",))
+        return Status(State.UNKNOWN, UNKNOWN, built_at, notes=(
+            *notes, f"the last known reading is {minutes} minutes old, past the "
+                    f"{settings.max_age_minutes}-minute limit"))
     notes += _unplaced(reading, learned)
     reading = learn_groups(reading, learned)
     problem = scope_problem(reading, settings)
     if problem:
-        return Status(State.UNKNOWN, UNKNOWN, built_at, notes=notes + (problem,))
+        return Status(State.UNKNOWN, UNKNOWN, built_at, notes=(*notes, problem))
     components, disagreements = effective_components(reading, built_at)
     scope = tuple(c for c in components if in_scope(c, settings))
     scope_ids = {c.id for c in scope}
@@ -244,12 +244,12 @@ def _unread_rule(reading: Reading, verdict: State, notes: tuple[str, ...],
         return verdict, notes
     if unread:
         names = ", ".join(repr(i.name) for i in unread[:3])
-        return State.UNKNOWN, notes + (
-            f"an incident whose status we cannot read may be open ({names}): status unknown",)
+        return State.UNKNOWN, (*notes, "an incident whose status we cannot read may be open "
+                                       f"({names}): status unknown")
     if not reading.components_known and reading.incidents and not counted and all(
             i.status is IncidentStatus.UNKNOWN for i in reading.incidents):
-        return State.UNKNOWN, notes + (
-            "no entry of the feed has a status we can read (a format change?)",)
+        return State.UNKNOWN, (
+            *notes, "no entry of the feed has a status we can read (a format change?)")
     return verdict, notes
 
 
@@ -299,12 +299,16 @@ def _current_maintenances(items: tuple[Maintenance, ...], scope_ids: set[str],
     for m in items:
         if not _touches(m.component_ids, scope_ids):
             continue
-        if m.status in (MaintenanceStatus.IN_PROGRESS, MaintenanceStatus.VERIFYING):
-            kept.append(m)
-        elif m.status is MaintenanceStatus.SCHEDULED and m.starts_at is not None \
-                and m.starts_at <= now + MAINTENANCE_HORIZON and (m.ends_at or m.starts_at) >= now:
+        if m.status in (MaintenanceStatus.IN_PROGRESS, MaintenanceStatus.VERIFYING) \
+                or _soon(m, now):
             kept.append(m)
     return tuple(kept)
+
+
+def _soon(m: Maintenance, now: datetime) -> bool:
+    """Scheduled, not over, and starting within MAINTENANCE_HORIZON."""
+    return m.status is MaintenanceStatus.SCHEDULED and m.starts_at is not None \
+        and m.starts_at <= now + MAINTENANCE_HORIZON and (m.ends_at or m.starts_at) >= now
 
 
 def _other_groups(components: tuple[Component, ...], settings: Settings

@@ -14,7 +14,7 @@ import http.server
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sitebuild import FIXTURES, Build, copy_project, run_build
@@ -69,7 +69,7 @@ def _seed(project: Path, fixture: str) -> None:
     from status_engine.settings import Settings
     from status_engine.verdict import decide
 
-    fetched = datetime.now(timezone.utc) - timedelta(minutes=STALE_MINUTES)
+    fetched = datetime.now(UTC) - timedelta(minutes=STALE_MINUTES)
     reading = formats.parse(_source_bytes(fixture), "application/json", "seed", fetched)
     settings = Settings()
     doc = snapshot(decide(reading, settings, built_at=fetched, live=True), settings)
@@ -97,7 +97,7 @@ def build_states(root: Path, base: str = "http://127.0.0.1/", names=None) -> dic
     names = list(names or STATES)
     with ThreadPoolExecutor(max_workers=2) as pool:
         builds = pool.map(lambda n: build_state(STATES[n], root / n, f"{base}{n}/"), names)
-        return dict(zip(names, builds))
+        return dict(zip(names, builds, strict=True))
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
@@ -105,7 +105,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
     gzip = False
 
-    def log_message(self, format, *args):  # noqa: A002 (the base class's name)
+    def log_message(self, format, *args):
         pass
 
     def send_head(self):
@@ -159,7 +159,7 @@ class LoopbackServer:
         self.httpd.server_close()
         self.thread.join()
 
-    def __enter__(self) -> "LoopbackServer":
+    def __enter__(self) -> LoopbackServer:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -27,7 +27,8 @@ def test_the_banner_wrapper_carries_the_build_time_and_interval(tmp_path, offlin
 def test_a_wrong_interval_is_one_clear_line(tmp_path):
     build = run_build(with_live(copy_project(tmp_path / "p"), "build_interval_minutes: 0"))
     assert build.returncode != 0
-    assert "extra.status_live.build_interval_minutes: must be a whole number of minutes" in build.log
+    assert ("extra.status_live.build_interval_minutes: must be a whole number of minutes"
+            in build.log)
     build = run_build(with_live(copy_project(tmp_path / "q"), "every: 5"))
     assert build.returncode != 0
     assert "extra.status_live.every: unknown setting" in build.log

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from bs4 import BeautifulSoup
@@ -19,7 +19,7 @@ from status_engine.settings import Settings
 
 A = "{http://www.w3.org/2005/Atom}"
 SVG = "{http://www.w3.org/2000/svg}"
-NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 HOSTILE = ('<script>alert(1)</script> " onmouseover="x javascript:alert(1) <img src=x onerror=y>'
            " ]]> &amp; \x07")
 SETTINGS = Settings(status_page="https://status.example.com")

@@ -4,7 +4,7 @@ words when nothing was read, and a URL that is absolute and changes with each re
 from __future__ import annotations
 
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from PIL import Image
@@ -14,7 +14,7 @@ from status_engine.model import Reading, State
 from status_engine.outputs import sharecard
 from status_engine.verdict import Status
 
-NOW = datetime(2026, 11, 29, 19, 3, 41, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 29, 19, 3, 41, tzinfo=UTC)
 READING = Reading(format="incidentio", source="s", fetched_at=NOW - timedelta(minutes=2))
 
 

@@ -86,5 +86,5 @@ def test_status_source_replaces_the_sources():
     s = with_environment(SETTINGS, {"STATUS_SOURCE": "http://localhost:9/x.json"})
     assert s.sources == ("http://localhost:9/x.json",)
     assert with_environment(SETTINGS, {}) is SETTINGS
-    with pytest.raises(SettingsError, match="^STATUS_SOURCE: "):
+    with pytest.raises(SettingsError, match=r"^STATUS_SOURCE: "):
         with_environment(SETTINGS, {"STATUS_SOURCE": "http://example.com/x.json"})

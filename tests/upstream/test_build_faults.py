@@ -16,7 +16,7 @@ import logging
 import re
 import shutil
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -42,7 +42,7 @@ DEADLINE = 3
 
 def seed_last_known_good(project: Path, minutes_ago: int = 5) -> bytes:
     """A good reading of the ChatGPT-degraded sample, as an earlier build would have saved it."""
-    fetched = datetime.now(timezone.utc) - timedelta(minutes=minutes_ago)
+    fetched = datetime.now(UTC) - timedelta(minutes=minutes_ago)
     reading = formats.parse(DEGRADED.read_bytes(), "application/json", "seed", fetched)
     settings = Settings(scope_groups=("Sora",))
     doc = snapshot(decide(reading, settings, built_at=fetched, live=True), settings)

@@ -105,7 +105,7 @@ def _from_markup(body: bytes, head: str, kind: str, source: str, fetched_at: dat
 def _looks_like_html(head: str, kind: str) -> bool:
     """An HTML doctype or an HTML first element; with an HTML content type, anything that does
     not start like a feed. A real feed served as text/html still parses."""
-    rest = head[_PROLOGUE.match(head).end():].lower()
+    rest = _PROLOGUE.sub("", head, count=1).lower()
     if rest.startswith("<!doctype"):
         return "html" in rest[:rest.find(">") + 1 or 200]
     first = re.match(r"<([a-z][a-z0-9:_-]*)", rest)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import datetime, timezone
-from typing import Any, Iterable
+from datetime import UTC, datetime
+from typing import Any
+from collections.abc import Iterable
 
 from ..model import Impact, MaintenanceStatus, State, enum_value, parse_time
 
@@ -50,7 +51,7 @@ _IMPACT_OF_STATE = {
 }
 
 # Sorting key for updates without a time: they go last, never first.
-OLDEST = datetime.min.replace(tzinfo=timezone.utc)
+OLDEST = datetime.min.replace(tzinfo=UTC)
 
 _NAME_LIMIT = 300
 _ID_LIMIT = 200

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from ..model import Impact, Incident, IncidentStatus, Reading, State
 from .codec import decode
-from .model import Affected, Catalogued, Entry, History
+from .model import Affected, Archived, Catalogued, Entry, History
 
 SKEW_TOLERANCE = timedelta(minutes=5)
 _IMPACT_RANK = {Impact.NONE: 1, Impact.MINOR: 2, Impact.MAJOR: 3, Impact.CRITICAL: 4}
@@ -127,7 +127,8 @@ def merge_histories(local: History, remote: History, now: datetime) -> History:
     return History(entries, components, since, now, archived)
 
 
-def _apply(history: History, updates: list[Entry]) -> tuple[dict, dict, list[Entry]]:
+def _apply(history: History, updates: list[Entry]
+           ) -> tuple[dict[str, Entry], dict[str, Archived], list[Entry]]:
     """Merge each update into its entry, one dict lookup each (decoding an archived one only
     when it is touched); the new entries and archive, and the entries that changed."""
     entries, archived, changed = dict(history.entries), history.archived, []

@@ -40,7 +40,8 @@ def atom_feed(history: History, *, subject: str, site_url: str, status_host: str
     _link(feed, urljoin(home, "history/"), "alternate", "text/html")
     for entry in latest:
         feed.append(_entry(entry, home, status_host))
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8")
+    body: bytes = ET.tostring(feed, encoding="utf-8")  # typeshed types it Any for an encoding
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + body
 
 
 def _changed(entry: Entry) -> datetime:

@@ -12,11 +12,16 @@ import io
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 from ..labels import PALETTE, STATES
 from ..model import State
 from ..verdict import STALE, UNKNOWN, Status
+
+if TYPE_CHECKING:  # Pillow itself is imported only by a build that draws the card
+    from PIL.ImageDraw import ImageDraw
+    from PIL.ImageFont import FreeTypeFont, ImageFont
 
 FILENAME = "status-card.png"
 WIDTH, HEIGHT = 1200, 630
@@ -108,13 +113,13 @@ def _utc(value: datetime) -> str:
     return value.strftime("%-d %b %Y, %H:%M UTC")
 
 
-def _font(size: int):
+def _font(size: int) -> FreeTypeFont | ImageFont:
     from PIL import ImageFont
 
     return ImageFont.load_default(size=size)  # FreeType, the font Pillow ships (no download)
 
 
-def _fit_text(draw, at: tuple[int, int], text: str, width: int, size: int,
+def _fit_text(draw: ImageDraw, at: tuple[int, int], text: str, width: int, size: int,
               lines: int = 1) -> None:
     """Draw `text` in at most `lines` lines of `width` px, shrinking the font if it must."""
     while True:
@@ -129,7 +134,7 @@ def _fit_text(draw, at: tuple[int, int], text: str, width: int, size: int,
         y += int(size * 1.3)
 
 
-def _wrap(draw, text: str, font, width: int) -> list[str]:
+def _wrap(draw: ImageDraw, text: str, font: FreeTypeFont | ImageFont, width: int) -> list[str]:
     lines: list[str] = []
     for word in text.split():
         if lines and draw.textlength(lines[-1] + " " + word, font=font) <= width:
@@ -139,7 +144,8 @@ def _wrap(draw, text: str, font, width: int) -> list[str]:
     return lines
 
 
-def _shape(draw, verdict: State, centre: tuple[int, int], radius: int, colour: int = INK) -> None:
+def _shape(draw: ImageDraw, verdict: State, centre: tuple[int, int], radius: int,
+           colour: int = INK) -> None:
     """The banner's icon for `verdict` (✓ ▲ ◆ ✕ ⚙ ?), drawn in the card's colour on a white disc."""
     cx, cy = centre
     r = radius

@@ -8,7 +8,7 @@ RECENT incidents), so the page stays small however long the history grows; the r
 from __future__ import annotations
 
 import heapq
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from ..history.model import Catalogued, Entry, History, ended_at, incident_state
@@ -69,7 +69,8 @@ def _start(entry: Entry) -> datetime:
     return entry.started_at or OLDEST
 
 
-def _row(name: str, touched: list[tuple[Entry, State]], history: History, now: datetime) -> dict[str, Any]:
+def _row(name: str, touched: list[tuple[Entry, State]], history: History, now: datetime
+         ) -> dict[str, Any]:
     days = day_bars(touched, now, history.since, DAYS)
     return {
         "name": name,
@@ -140,5 +141,5 @@ def _duration(e: Entry, now: datetime) -> str:
     return f"ongoing, {text} so far" if e.status.is_open else text
 
 
-def _date(value: datetime) -> str:
+def _date(value: date) -> str:
     return value.strftime("%-d %b %Y")

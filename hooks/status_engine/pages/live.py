@@ -9,7 +9,8 @@ changes the cron sets `extra.status_live.build_interval_minutes` to match.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
+from collections.abc import Mapping
 
 from ..errors import SettingsError
 from ..model import isoformat

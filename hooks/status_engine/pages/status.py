@@ -52,7 +52,8 @@ def _view(status: Status, settings: Settings) -> dict[str, Any]:
         "affected": [{"name": c.name, "label": STATES[c.state].label} for c in status.affected],
         "scope_count": scope_count,
         "unaffected_count": scope_count - len(status.affected),
-        "other_groups": [{"name": g.name, "label": STATES[g.state].label} for g in status.other_groups],
+        "other_groups": [{"name": g.name, "label": STATES[g.state].label}
+                         for g in status.other_groups],
     }
 
 
