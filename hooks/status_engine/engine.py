@@ -28,7 +28,7 @@ from .settings import Settings
 from .upstream import fetch as fetching
 from .verdict import DISAGREE, Status, decide, learn_groups, scope_problem
 
-__all__ = ["LOG", "Result", "check", "history_html", "publish"]
+__all__ = ["Result", "check", "history_html", "publish"]
 
 LOG = logging.getLogger("status_engine")
 
@@ -205,9 +205,8 @@ def _history(settings: Settings, cache_dir: Path, readings: list[Reading], now: 
     return new, path
 
 
-# The two names hooks/status_banner.py calls today, kept until it calls the new homes
-# (pages.history.history_html, outputs.publish): the hook is being retyped on its own branch
-# (issue 12, part 4). Remove both with that merge.
+# The two names hooks/status_banner.py calls today, kept until it calls their homes
+# (pages.history.history_html, outputs.publish). Remove both then.
 
 def history_html(result: Result, base: str = "") -> str:
     """The history page's body; `base` is the relative path from that page to the site root."""

@@ -35,7 +35,6 @@ from .templating import safe_link
 # Repository secrets, passed to the notify step only: (env var, message shape).
 WEBHOOKS = (("STATUS_WEBHOOK_URL", "json"), ("STATUS_SLACK_WEBHOOK_URL", "slack"),
             ("STATUS_DISCORD_WEBHOOK_URL", "discord"))
-DEADLINE_SECONDS = 20.0
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 DISCORD_LIMIT = 2000
 LOG = logging.getLogger("status_engine")

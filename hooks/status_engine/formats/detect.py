@@ -1,10 +1,10 @@
 """Upstream payload -> Reading: recognise the format from the body, then hand it to its parser.
 
-The body decides, not the URL: a moved page keeps its URL and answers with something else
-(a moved page once served an HTML page with status 200), and the same JSON shape is served under
-many paths. The content type is only a hint, used to name a challenge page for what it is.
-Everything that cannot be read raises `UpstreamError` with one line that says what was wrong; no
-other exception leaves `parse`.
+The body decides, not the URL: the same URL can answer with something else (a blocked fetch
+gets an HTML challenge page with status 200: tests/fixtures/README.md), and the same JSON shape
+is served under many paths. The content type is only a hint, used to name a challenge page for
+what it is. Everything that cannot be read raises `UpstreamError` with one line that says what
+was wrong; no other exception leaves `parse`.
 """
 
 from __future__ import annotations

@@ -23,8 +23,9 @@ from .text import html_to_text
 
 INCIDENT_WORDS = frozenset({"investigating", "identified", "monitoring", "resolved", "postmortem"})
 _WORDS = INCIDENT_WORDS | set(MAINTENANCE_STATUSES) | {"update"}
-# The date is optional only where the word opens a paragraph (some copies drop the <small>),
-# so a bold word inside an update's prose never starts a new update.
+# The date is optional only where the word opens a paragraph (a copy without the <small> dates
+# is still read: tests/unit/test_statuspage_feed.py), so a bold word inside an update's prose
+# never starts a new update.
 _UPDATE = re.compile(
     r"(?:<small\b[^>]*>(?P<date>.*?)</small>\s*(?:<br\s*/?>\s*)*|(?:^|<p\b[^>]*>)\s*)"
     r"<strong\b[^>]*>\s*(?P<word>[^<]{1,40}?)\s*</strong>\s*(?:-|–|&#8211;|&ndash;)",

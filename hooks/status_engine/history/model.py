@@ -10,8 +10,10 @@ from typing import NamedTuple
 
 from ..model import Impact, IncidentStatus, State
 
-# What a component most likely went through when only the incident's impact is known
-# (Statuspage defines impact from the worst component the same way).
+# What a component most likely went through when only the incident's impact is known: each
+# impact read back as the component state of the same rank. Statuspage calculates an incident's
+# impact "from a blend of component statuses" (the API page every Statuspage site serves, e.g.
+# https://www.githubstatus.com/api/).
 STATE_OF_IMPACT = {Impact.MINOR: State.DEGRADED, Impact.MAJOR: State.PARTIAL_OUTAGE,
                    Impact.CRITICAL: State.MAJOR_OUTAGE}
 

@@ -141,7 +141,7 @@ def _rows(handle: Iterable[str]) -> Iterator[tuple[str, str, str, Any, str]]:
         # One json.loads per thousand lines: the per-call overhead was a third of the cost.
         for raw, line in zip(json.loads("[" + ",".join(chunk) + "]"), chunk, strict=True):
             started, updated = _iso(raw["started_at"]), _iso(raw["updated_at"])
-            # The feed's order (outputs._changed); and whether it reaches the bars' window.
+            # The feed's order (outputs/atom.py, _changed); and whether it reaches the bars' window.
             changed = updated or started or _iso(raw["first_seen_at"])
             recent = status_from_json(raw["status"]).is_open or max(
                 started, updated, _iso(raw["resolved_at"]))

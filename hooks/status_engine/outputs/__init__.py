@@ -38,7 +38,7 @@ def _history_json(result: Result, target: Path) -> None:
     the history written afresh."""
     source = result.history_file
     if source is not None and source.is_file():
-        if source.resolve() != target.resolve():  # `render` may write into the cache folder
+        if source.resolve() != target.resolve():  # `render` (cli.py) may write into the cache
             shutil.copyfile(source, target)
     else:
         history_store.save(target, result.history, result.settings.subject,
