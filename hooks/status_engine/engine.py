@@ -24,9 +24,10 @@ from .model import IncidentStatus, Reading, State
 from .outputs.status_json import snapshot
 from .pages.status import banner_html, summary_html
 from .result import Result
+from .scope import learn_groups
 from .settings import Settings
 from .upstream import fetch as fetching
-from .verdict import DISAGREE, Status, decide, learn_groups, scope_problem
+from .verdict import DISAGREE, Status, decide, scope_problem
 
 __all__ = ["Result", "check", "history_html", "publish"]
 

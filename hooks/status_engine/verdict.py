@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from .model import (Component, Incident, IncidentStatus, Maintenance, MaintenanceStatus, Reading,
                     State, utc)
+from .scope import groups_of, in_scope, learn_groups, unplaced_note
 from .settings import Settings
 
 LIVE, STALE, UNKNOWN = "live", "stale", "unknown"
@@ -77,53 +78,6 @@ class Status:
 
 
 DISAGREE = "the page's rollup and an open incident disagree"
-
-
-def in_scope(component: Component, settings: Settings) -> bool:
-    return in_scope_names(component.group, component.name, component.id, settings)
-
-
-def in_scope_names(group: str | None, name: str, id: str, settings: Settings) -> bool:
-    """The scope rule on a component's names alone, for records that are not a Component."""
-    groups = {g.casefold() for g in settings.scope_groups}
-    picked = {c.casefold() for c in settings.scope_components}
-    if not groups and not picked:
-        return True
-    return ((group or "").casefold() in groups
-            or id.casefold() in picked or name.casefold() in picked)
-
-
-def learn_groups(reading: Reading, learned: dict[str, str] | None) -> Reading:
-    """The reading with each ungrouped component given the group learned for its id.
-
-    Only when the source has no groups at all (OpenAI's summary.json of 2026): a source that
-    groups its components is taken at its word."""
-    if not learned or any(c.group for c in reading.components):
-        return reading
-    return dataclasses.replace(reading, components=tuple(
-        dataclasses.replace(c, group=learned.get(c.id)) for c in reading.components))
-
-
-def _unplaced(reading: Reading, learned: dict[str, str] | None) -> tuple[str, ...]:
-    """A note naming the components of a group-less source whose id no earlier reading placed
-    in a group (new since then): the scope is matched without them, and the reader is told."""
-    if not learned or any(c.group for c in reading.components):
-        return ()
-    names = [c.name for c in reading.components if c.id not in learned]
-    if not names:
-        return ()
-    shown = ", ".join(repr(n) for n in names[:10]) + (" …" if len(names) > 10 else "")
-    return (f"{len(names)} component(s) of this source have an id no earlier reading placed in "
-            f"a group, so the scope is matched without them: {shown}",)
-
-
-def groups_of(reading: Reading | None, learned: dict[str, str] | None = None
-              ) -> tuple[tuple[str, str], ...]:
-    """What to keep for the next build: the learned mapping, updated by this reading's groups."""
-    found = dict(learned or {})
-    if reading is not None and reading.components_known:
-        found.update({c.id: c.group for c in reading.components if c.group})
-    return tuple(sorted(found.items()))
 
 
 def scope_problem(reading: Reading, settings: Settings) -> str | None:
@@ -198,7 +152,7 @@ def decide(reading: Reading | None, settings: Settings, *, built_at: datetime,
         return Status(State.UNKNOWN, UNKNOWN, built_at, notes=(
             *notes, f"the last known reading is {minutes} minutes old, past the "
                     f"{settings.max_age_minutes}-minute limit"))
-    notes += _unplaced(reading, learned)
+    notes += unplaced_note(reading, learned)
     reading = learn_groups(reading, learned)
     problem = scope_problem(reading, settings)
     if problem:

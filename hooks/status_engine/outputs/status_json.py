@@ -7,9 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import isoformat, to_jsonable
+from ..scope import in_scope
 from ..settings import Settings
 from ..templating import safe_link
-from ..verdict import Status, in_scope
+from ..verdict import Status
 
 SCHEMA_VERSION = 1
 

@@ -15,9 +15,9 @@ from ..history.model import Catalogued, Entry, History, ended_at, incident_state
 from ..history.stats import NO_DATA, Day, day_bars, in_window, incidents_of, uptime
 from ..labels import STATES
 from ..model import State, isoformat
+from ..scope import in_scope_names
 from ..settings import Settings
 from ..templating import environment, safe_link
-from ..verdict import in_scope_names
 
 OLDEST = datetime.min.replace(tzinfo=UTC)
 
