@@ -21,7 +21,9 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from status_engine import engine, live, settings as engine_settings, sharecard
+from status_engine import engine, outputs, settings as engine_settings
+from status_engine.outputs import sharecard
+from status_engine.pages import live
 from status_engine.errors import SettingsError
 from status_engine.settings import LIVE, STATUS, BadSetting, Section
 
@@ -88,7 +90,8 @@ class _Build:
     command: str = "build"
     result: engine.Result | None = None
     key: tuple[engine_settings.Settings, str] | None = None
-    live_settings: live.LiveSettings = field(default_factory=live.LiveSettings)
+    live_settings: engine_settings.LiveSettings = field(
+        default_factory=engine_settings.LiveSettings)
 
 
 _build = _Build()
@@ -108,7 +111,7 @@ def on_startup(*, command: Literal["build", "gh-deploy", "serve"], dirty: bool) 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig | None:
     settings = _settings(config)
-    _build.live_settings = live.LiveSettings(**_checked(LiveConfig, LIVE, config))
+    _build.live_settings = engine_settings.LiveSettings(**_checked(LiveConfig, LIVE, config))
     cache_dir = Path(config.config_file_path).parent / settings.cache_dir
     key = (settings, str(cache_dir))
     # `mkdocs serve` calls on_config on every reload: reuse the reading of its first build.
@@ -139,7 +142,12 @@ def on_page_content(html: str, /, *, page: Page, config: MkDocsConfig,
     if HISTORY_MARKER in html:
         # Links to history.json and history.atom are relative: the site may live in a subfolder.
         base_url = "../" * page.url.count("/")
-        html = html.replace(HISTORY_MARKER, engine.history_html(_result(), base_url), 1)
+        # Imported here: only the build of the page that has the marker pays for it.
+        from status_engine.pages.history import history_html
+
+        result = _result()
+        html = html.replace(HISTORY_MARKER, history_html(result.history, result.settings,
+                                                         result.status.built_at, base_url), 1)
     if not page.is_homepage:
         return html
     if SUMMARY_MARKER not in html:
@@ -150,8 +158,8 @@ def on_page_content(html: str, /, *, page: Page, config: MkDocsConfig,
 
 
 def on_post_build(*, config: MkDocsConfig) -> None:
-    path = engine.publish(_result(), Path(config.site_dir), config.site_url or "")
-    sharecard.write(_card(config), Path(config.site_dir))
+    path = outputs.publish(_result(), Path(config.site_dir), site_url=config.site_url or "",
+                           card=_card(config))[0]
     log.info("wrote %s, history.json, history.atom, status.svg and %s (verdict %s, %s)",
              path.name, sharecard.FILENAME, _result().status.verdict.value,
              _result().status.freshness)

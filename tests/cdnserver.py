@@ -3,10 +3,10 @@ every byte it sends. Shared by tests/site (the cache rules in a real browser) an
 (bytes per visitor).
 
 What it copies from Cloudflare Pages (https://developers.cloudflare.com/pages/configuration/headers/):
-rules are a path pattern followed by indented `Name: value` lines; a `*` is a greedy splat (one per
-pattern) and `:name` a placeholder that stops at `/`; every matching rule applies, and a header set by
-two rules gets both values joined with a comma; the `_headers` file itself is not served. Without a
-rule for Cache-Control the host's default applies: Cloudflare sends `public, max-age=0,
+rules are a path pattern followed by indented `Name: value` lines; a `*` is a greedy splat (one
+per pattern) and `:name` a placeholder that stops at `/`; every matching rule applies, and a header
+set by two rules gets both values joined with a comma; the `_headers` file itself is not served.
+Without a rule for Cache-Control the host's default applies: Cloudflare sends `public, max-age=0,
 must-revalidate`, GitHub Pages `max-age=600` (pass it as `default_cache_control`). Every response
 has a strong ETag from the file's content, as on Cloudflare, and `If-None-Match` gets a 304.
 Text files are gzip-compressed when the client accepts it.
@@ -50,12 +50,12 @@ class HeadersFileError(ValueError):
     """A `_headers` line a host would refuse or misread; the message names the line."""
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def pattern_regex(pattern: str) -> re.Pattern:
     """A rule's path as a regex: `*` any characters, `:name` any but `/`, the rest literal."""
     parts = re.split(r"(\*|:[A-Za-z]\w*)", pattern)
-    return re.compile("".join("(.*)" if p == "*" else "([^/]+)" if p.startswith(":") else re.escape(p)
-                              for p in parts))
+    return re.compile("".join("(.*)" if p == "*" else "([^/]+)" if p.startswith(":")
+                              else re.escape(p) for p in parts))
 
 
 def parse_headers(text: str) -> list[Rule]:
@@ -69,7 +69,8 @@ def parse_headers(text: str) -> list[Rule]:
             continue
         if not line[0].isspace():
             if not line.startswith(("/", "https://")) or " " in line.strip():
-                raise HeadersFileError(f"{where}: a rule starts with a path (/...) alone on its line")
+                raise HeadersFileError(
+                    f"{where}: a rule starts with a path (/...) alone on its line")
             if line.count("*") > 1:
                 raise HeadersFileError(f"{where}: more than one * in a path")
             if rules and not rules[-1][1]:
@@ -126,15 +127,15 @@ class Sent:
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    host: "CacheRulesServer"
+    host: CacheRulesServer
 
-    def log_message(self, format, *args):  # noqa: A002 (the base class's name)
+    def log_message(self, format, *args):
         pass
 
-    def do_GET(self):  # noqa: N802 (http.server's naming)
+    def do_GET(self):
         self._respond(send_body=True)
 
-    def do_HEAD(self):  # noqa: N802
+    def do_HEAD(self):
         self._respond(send_body=False)
 
     def _respond(self, send_body: bool) -> None:
@@ -159,11 +160,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self._finish(path, status, headers, body if send_body else b"", len(body))
 
     def _type(self, file: Path) -> str:
-        kind = TYPES.get(file.suffix) or mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-        return kind + ("; charset=utf-8" if kind.startswith("text/") or kind.endswith(("json", "xml"))
-                       else "")
+        kind = TYPES.get(file.suffix) or mimetypes.guess_type(file.name)[0] \
+            or "application/octet-stream"
+        text = kind.startswith("text/") or kind.endswith(("json", "xml"))
+        return kind + ("; charset=utf-8" if text else "")
 
-    def _finish(self, path: str, status: int, headers: dict, body: bytes, length: int | None = None):
+    def _finish(self, path: str, status: int, headers: dict, body: bytes,
+                length: int | None = None):
         self.send_response_only(status)
         self.send_header("Server", self.version_string())
         self.send_header("Date", self.date_time_string(time.time() - self.host.age))
@@ -229,7 +232,7 @@ class CacheRulesServer:
         self.httpd.server_close()
         self.thread.join()
 
-    def __enter__(self) -> "CacheRulesServer":
+    def __enter__(self) -> CacheRulesServer:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -67,8 +67,8 @@ def test_no_private_name_is_used_outside_its_module(path: Path) -> None:
 def test_the_private_name_check_sees_both_forms(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
     sample = tmp_path / "sample.py"
-    sample.write_text("from .render import _ENV, safe_link\nfrom . import history\n"
-                      "from status_engine import render as r\nimport json\n"
+    sample.write_text("from .templating import _ENV, safe_link\nfrom . import history\n"
+                      "from status_engine import templating as r\nimport json\n"
                       "x = history._STATUSES, r._ENV, json._default_decoder, history.__name__\n")
     assert private_uses(sample) == ["sample.py:1 _ENV", "sample.py:5 history._STATUSES",
                                     "sample.py:5 r._ENV"]

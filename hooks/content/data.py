@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import yaml
-from markdown.extensions.toc import slugify  # type: ignore[import-untyped]  # no stubs
+from markdown.extensions.toc import slugify
 
 FAQ_FILE = "data/faq.yml"  # relative to docs_dir
 OUTAGES_FILE = "data/outages.yml"

@@ -23,9 +23,11 @@ from typing import Any
 
 import yaml
 
-from . import deploy_gate, engine, restore, sharecard, store
+from . import deploy_gate, engine, outputs, restore, store
 from .errors import SettingsError
-from .render import LABELS
+from .labels import STATES
+from .outputs import sharecard
+from .pages.history import history_html
 from .settings import (Settings, live_settings, offline, settings_from_mapping,
                        with_environment)
 
@@ -102,13 +104,13 @@ def _verify(site_dir: Path) -> int:
 def _check(settings: Settings, cache_dir: Path) -> int:
     result = engine.check(settings, cache_dir=cache_dir, offline=offline(), persist=False)
     status = result.status
-    print(f"{settings.subject}: {LABELS[status.verdict]} [{status.verdict.value}]")
+    print(f"{settings.subject}: {STATES[status.verdict].label} [{status.verdict.value}]")
     print(f"freshness: {status.freshness}"
           + (f", checked {result.snapshot['checked_at']} ({status.age_seconds}s ago)"
              if status.reading else ""))
     print(f"source: {result.snapshot['source'] or 'none'}")
     for component in status.affected:
-        print(f"affected: {component.name}: {LABELS[component.state]}")
+        print(f"affected: {component.name}: {STATES[component.state].label}")
     for incident in status.incidents:
         latest = incident.latest
         print(f"incident: {incident.name} ({incident.status.value})"
@@ -131,12 +133,12 @@ def _render(settings: Settings, cache_dir: Path, out_dir: Path,
     out_dir.mkdir(parents=True, exist_ok=True)
     pieces = {"status-banner.html": result.banner_html,
               "status-summary.html": result.summary_html,
-              "status-history.html": engine.history_html(result)}
+              "status-history.html": history_html(result.history, settings,
+                                                  result.status.built_at)}
     for name, html in pieces.items():
         (out_dir / name).write_text(html + "\n", encoding="utf-8")
-    engine.publish(result, out_dir)
     card = sharecard.card_for(result.status, settings.subject, site[0] or settings.subject)
-    sharecard.write(card, out_dir)
+    outputs.publish(result, out_dir, card=card)
     # The card's meta tags need its versioned URL and words: a generator includes this file.
     (out_dir / "status-card.json").write_text(json.dumps(
         {"url": sharecard.image_url(card, site[1]), "alt": card.alt, "width": sharecard.WIDTH,
@@ -183,8 +185,11 @@ class _ConfigLoader(yaml.SafeLoader):
 def _env_tag(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
     if isinstance(node, yaml.ScalarNode):
         names, default = [loader.construct_scalar(node)], None
-    else:  # [NAME, ..., default], as MkDocs reads it
+    elif isinstance(node, yaml.SequenceNode):  # [NAME, ..., default], as MkDocs reads it
         *names, default = loader.construct_sequence(node)
+    else:
+        raise yaml.constructor.ConstructorError(None, None, "!ENV takes a name or a list of "
+                                                "names and a default", node.start_mark)
     for name in names:
         if str(name) in os.environ:
             return os.environ[str(name)]

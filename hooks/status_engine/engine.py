@@ -1,7 +1,8 @@
-"""One status check, start to end: sources in order, then last-known-good, then unknown.
+"""The pipeline, one status check start to end: fetch the sources in order, parse, decide (else
+last-known-good, else unknown), persist, merge the history, render the banner and summary.
 
-This is the engine's front door for any site generator: `check()` returns the Status and the
-status.json document; `publish()` writes the outputs into a built site.
+`check()` returns a Result; a site generator then puts the pages in (pages/) and publishes the
+machine outputs (`outputs.publish`).
 """
 
 from __future__ import annotations
@@ -9,33 +10,28 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from .upstream import fetch as fetching
-from . import formats, outputs, render, store
+from . import formats, store
 from .errors import UpstreamError
 from .history import store as history_store
 from .history.merge import merge
 from .history.model import History
 from .model import IncidentStatus, Reading, State
+from .outputs.status_json import snapshot
+from .pages.status import banner_html, summary_html
+from .result import Result
+from .scope import learn_groups
 from .settings import Settings
-from .verdict import DISAGREE, Status, decide, learn_groups, scope_problem
+from .upstream import fetch as fetching
+from .verdict import DISAGREE, Status, decide, scope_problem
+
+__all__ = ["Result", "check"]
 
 LOG = logging.getLogger("status_engine")
-
-
-@dataclass(frozen=True)
-class Result:
-    status: Status
-    snapshot: dict[str, Any]  # the status.json document
-    banner_html: str
-    summary_html: str
-    history: History = field(default_factory=History)
-    settings: Settings = field(default_factory=Settings)
-    history_file: Path | None = None  # the cache file holding exactly `history`, if any
 
 
 def check(settings: Settings, *, cache_dir: Path, offline: bool = False, persist: bool = True,
@@ -43,11 +39,12 @@ def check(settings: Settings, *, cache_dir: Path, offline: bool = False, persist
           fetch: Callable[..., fetching.Fetched] = fetching.fetch) -> Result:
     """Read the sources (unless offline), fall back to last-known-good, decide, persist; then
     merge what was read into the incident history."""
-    clock = now or (lambda: datetime.now(timezone.utc))
+    clock = now or (lambda: datetime.now(UTC))
     # One deadline per build, shared: the status sources first, the history sources get what
     # is left, so a slow feed can never delay the build past deadline_seconds.
     deadline = time.monotonic() + settings.deadline_seconds
-    reading, failures = None, []
+    reading: Reading | None = None
+    failures: list[str] = []
     learned = store.load_component_groups(cache_dir)
     if offline:
         log.info("status: offline (STATUS_OFFLINE): not fetching")
@@ -87,8 +84,8 @@ def _status(settings: Settings, reading: Reading | None, failures: list[str], ca
 
 
 def _result(status: Status, settings: Settings) -> Result:
-    return Result(status, render.snapshot(status, settings),
-                  render.banner_html(status, settings), render.summary_html(status, settings))
+    return Result(status, snapshot(status, settings), banner_html(status, settings),
+                  summary_html(status, settings))
 
 
 def _first_usable(settings: Settings, clock: Callable[[], datetime], log: logging.Logger,
@@ -208,25 +205,3 @@ def _history(settings: Settings, cache_dir: Path, readings: list[Reading], now: 
         return new, None
     return new, path
 
-
-def history_html(result: Result, base: str = "") -> str:
-    """The history page's body; `base` is the relative path from that page to the site root."""
-    from .history import page as history_page  # only a build with the page pays for it
-
-    return history_page.history_html(result.history, result.settings, result.status.built_at,
-                                     base)
-
-
-def publish(result: Result, site_dir: Path, site_url: str = "") -> Path:
-    """Write status.json, history.json, history.atom and status.svg into the built site."""
-    path = site_dir / "status.json"
-    store.write_json_atomic(path, result.snapshot)
-    settings, status = result.settings, result.status
-    history_store.publish(result.history_file, site_dir / history_store.HISTORY,
-                          result.history, settings.subject, settings.status_page)
-    feed = outputs.atom_feed(result.history, subject=settings.subject, site_url=site_url,
-                             status_host=settings.status_host, built_at=status.built_at)
-    (site_dir / "history.atom").write_bytes(feed)
-    badge = outputs.badge_svg(status.verdict, settings.subject, status.freshness)
-    (site_dir / "status.svg").write_text(badge, encoding="utf-8")
-    return path

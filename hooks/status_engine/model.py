@@ -8,10 +8,12 @@ Values we cannot recognise become an explicit UNKNOWN, never a guess.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
+
 
 
 class State(str, Enum):
@@ -27,6 +29,19 @@ class State(str, Enum):
     @property
     def severity(self) -> int:
         return _SEVERITY[self]
+
+    @property
+    def disrupts(self) -> bool:
+        """Worse than maintenance: degraded performance, a partial or a major outage."""
+        return self.severity > _SEVERITY[State.MAINTENANCE]
+
+    @classmethod
+    def worst(cls, states: Iterable[State], default: State | None = None) -> State:
+        """The most severe of `states`, the first of equals; `default` (else UNKNOWN) for none.
+
+        The one "worst of" rule: UNKNOWN ranks below OPERATIONAL (see _SEVERITY)."""
+        fallback = State.UNKNOWN if default is None else default
+        return max(states, key=_SEVERITY.__getitem__, default=fallback)
 
 
 # UNKNOWN ranks below OPERATIONAL for "worst of": one unreadable component must not make a
@@ -79,7 +94,10 @@ class MaintenanceStatus(str, Enum):
     UNKNOWN = "unknown"
 
 
-def enum_value(enum_type: type[Enum], raw: Any, aliases: dict[str, Any] | None = None) -> Any:
+E = TypeVar("E", bound=Enum)
+
+
+def enum_value(enum_type: type[E], raw: Any, aliases: Mapping[str, E] | None = None) -> E:
     """Map an upstream string to `enum_type`, through `aliases`, falling back to UNKNOWN.
 
     Upstream adds values without notice (README, "Upstream formats"): an unknown value must cost
@@ -191,8 +209,8 @@ class Reading:
 def utc(value: datetime) -> datetime:
     """Aware UTC datetime; naive values are taken as UTC."""
     if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
 
 
 def isoformat(value: datetime | None) -> str | None:
@@ -250,7 +268,7 @@ def reading_from_jsonable(data: dict[str, Any]) -> Reading:
         return cls(**kwargs)
 
     incident_nested = {"updates": Update, "impacts": ComponentImpact}
-    reading = build(Reading, {k: v for k, v in data.items()
+    reading: Reading = build(Reading, {k: v for k, v in data.items()
                               if k not in ("components", "incidents", "maintenances")}, {})
     return dataclasses.replace(
         reading,
@@ -273,7 +291,8 @@ def _enum_fields(cls: type) -> dict[str, type[Enum]]:
 
 
 __all__ = [
-    "Component", "ComponentImpact", "Impact", "Incident", "IncidentStatus", "Maintenance", "MaintenanceStatus",
+    "Component", "ComponentImpact", "Impact", "Incident", "IncidentStatus", "Maintenance",
+    "MaintenanceStatus",
     "Reading", "State", "Update", "enum_value", "isoformat", "parse_time",
     "reading_from_jsonable", "to_jsonable", "utc",
 ]

@@ -20,20 +20,21 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
+from collections.abc import Callable, Mapping
 from urllib.parse import urlsplit
 
 from .errors import SettingsError
 from .model import State, parse_time
-from .render import LABELS, safe_link
+from .labels import STATES
 from .settings import check_source_url
+from .templating import safe_link
 
 # Repository secrets, passed to the notify step only: (env var, message shape).
 WEBHOOKS = (("STATUS_WEBHOOK_URL", "json"), ("STATUS_SLACK_WEBHOOK_URL", "slack"),
             ("STATUS_DISCORD_WEBHOOK_URL", "discord"))
-DEADLINE_SECONDS = 20.0
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 DISCORD_LIMIT = 2000
 LOG = logging.getLogger("status_engine")
@@ -93,7 +94,7 @@ _KNOWN = {s.value for s in State} - {State.UNKNOWN.value}
 
 
 def _time(doc: Mapping[str, Any]) -> datetime:
-    return parse_time(doc.get("checked_at")) or datetime.min.replace(tzinfo=timezone.utc)
+    return parse_time(doc.get("checked_at")) or datetime.min.replace(tzinfo=UTC)
 
 
 def _change(new: Mapping[str, Any], previous: str, site_url: str) -> Change:
@@ -119,7 +120,7 @@ def _checked_site(url: str) -> str:
 # -- the messages ---------------------------------------------------------------------------
 
 def _label(verdict: str) -> str:
-    return LABELS[State(verdict)]
+    return STATES[State(verdict)].label
 
 
 def plain_text(change: Change, escape: Callable[[str], str] = str) -> str:
@@ -144,12 +145,13 @@ def messages(change: Change) -> dict[str, dict[str, Any]]:
                "incident_url": change.incident_url, "checked_at": change.checked_at,
                "site_url": change.site_url or None, "status_page": change.status_page or None,
                "text": text}
-    slack_text = _slack(text) + "".join(f" <{_slack(u)}|{l}>" for l, u in links)
+    slack_text = _slack(text) + "".join(f" <{_slack(url)}|{name}>" for name, url in links)
     slack = {"text": slack_text,
              "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": slack_text}}]}
     # Markdown in upstream text is escaped (no masked [links](…)); <url> stops Discord from
     # unfurling each link into a preview card.
-    discord_text = plain_text(change, _discord) + "".join(f"\n{l}: <{u}>" for l, u in links)
+    discord_text = plain_text(change, _discord) + "".join(f"\n{name}: <{url}>"
+                                                          for name, url in links)
     discord = {"content": discord_text[:DISCORD_LIMIT], "allowed_mentions": {"parse": []}}
     return {"json": generic, "slack": slack, "discord": discord}
 

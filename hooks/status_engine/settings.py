@@ -122,7 +122,7 @@ class Settings:
 
 @dataclass(frozen=True)
 class LiveSettings:
-    """`extra.status_live`: what an open page needs to refresh itself (status_engine/live.py)."""
+    """`extra.status_live`: what an open page needs to refresh itself (pages/live.py)."""
     build_interval_minutes: int = setting(
         10, "how often the site is built: the deploy schedule's cron (deploy.yml)",
         unit="minutes", low=1, high=1440)

@@ -11,13 +11,13 @@ nothing else readable decides, the verdict is unknown, never operational.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import dataclasses
-
 from .model import (Component, Incident, IncidentStatus, Maintenance, MaintenanceStatus, Reading,
                     State, utc)
+from .scope import groups_of, in_scope, learn_groups, unplaced_note
 from .settings import Settings
 
 LIVE, STALE, UNKNOWN = "live", "stale", "unknown"
@@ -80,53 +80,6 @@ class Status:
 DISAGREE = "the page's rollup and an open incident disagree"
 
 
-def in_scope(component: Component, settings: Settings) -> bool:
-    return in_scope_names(component.group, component.name, component.id, settings)
-
-
-def in_scope_names(group: str | None, name: str, id: str, settings: Settings) -> bool:
-    """The scope rule on a component's names alone, for records that are not a Component."""
-    groups = {g.casefold() for g in settings.scope_groups}
-    picked = {c.casefold() for c in settings.scope_components}
-    if not groups and not picked:
-        return True
-    return ((group or "").casefold() in groups
-            or id.casefold() in picked or name.casefold() in picked)
-
-
-def learn_groups(reading: Reading, learned: dict[str, str] | None) -> Reading:
-    """The reading with each ungrouped component given the group learned for its id.
-
-    Only when the source has no groups at all (OpenAI's summary.json of 2026): a source that
-    groups its components is taken at its word."""
-    if not learned or any(c.group for c in reading.components):
-        return reading
-    return dataclasses.replace(reading, components=tuple(
-        dataclasses.replace(c, group=learned.get(c.id)) for c in reading.components))
-
-
-def _unplaced(reading: Reading, learned: dict[str, str] | None) -> tuple[str, ...]:
-    """A note naming the components of a group-less source whose id no earlier reading placed
-    in a group (new since then): the scope is matched without them, and the reader is told."""
-    if not learned or any(c.group for c in reading.components):
-        return ()
-    names = [c.name for c in reading.components if c.id not in learned]
-    if not names:
-        return ()
-    shown = ", ".join(repr(n) for n in names[:10]) + (" …" if len(names) > 10 else "")
-    return (f"{len(names)} component(s) of this source have an id no earlier reading placed in "
-            f"a group, so the scope is matched without them: {shown}",)
-
-
-def groups_of(reading: Reading | None, learned: dict[str, str] | None = None
-              ) -> tuple[tuple[str, str], ...]:
-    """What to keep for the next build: the learned mapping, updated by this reading's groups."""
-    found = dict(learned or {})
-    if reading is not None and reading.components_known:
-        found.update({c.id: c.group for c in reading.components if c.group})
-    return tuple(sorted(found.items()))
-
-
 def scope_problem(reading: Reading, settings: Settings) -> str | None:
     """Why this reading cannot answer the question, or None when it can."""
     if not reading.components_known:
@@ -154,27 +107,27 @@ def effective_components(reading: Reading, now: datetime
     """Each component at the worst of its page state and the states that incidents saying they
     are open give it (impacts that ended before `now` excepted); and, by component id, a note
     where an incident says worse than the page."""
-    raised: dict[str, tuple[State, Incident]] = {}
+    said: dict[str, list[tuple[State, Incident]]] = {}
     for incident in reading.incidents:
         if not incident.status.says_open:
             continue
         for impact in incident.impacts:
             # "operational" or an unreadable word in an incident says nothing is broken: it
             # must not paper over a state the page gave that we cannot read.
-            if impact.state.severity <= State.OPERATIONAL.severity:
+            if impact.state in (State.OPERATIONAL, State.UNKNOWN):
                 continue
             if impact.end_at is not None and impact.end_at <= now:
                 continue
-            current = raised.get(impact.component_id)
-            if current is None or impact.state.severity > current[0].severity:
-                raised[impact.component_id] = (impact.state, incident)
-    components, notes = [], {}
+            said.setdefault(impact.component_id, []).append((impact.state, incident))
+    components: list[Component] = []
+    notes: dict[str, str] = {}
     for c in reading.components:
-        if c.id not in raised:
+        if c.id not in said:
             components.append(c)
             continue
-        state, incident = raised[c.id]
-        if state.severity > c.state.severity:
+        state = State.worst(s for s, _ in said[c.id])
+        incident = next(i for s, i in said[c.id] if s is state)  # the first to say it
+        if State.worst((c.state, state)) is not c.state:
             if c.state is not State.UNKNOWN:
                 notes[c.id] = (f"{DISAGREE}: {c.name!r} is {c.state.value} on the page but "
                                f"{state.value} in the open incident {incident.name!r}; the "
@@ -191,19 +144,19 @@ def decide(reading: Reading | None, settings: Settings, *, built_at: datetime,
     `learned` maps component ids to groups, for a source that has none (see `learn_groups`)."""
     built_at = utc(built_at)
     if reading is None:
-        return Status(State.UNKNOWN, UNKNOWN, built_at, notes=notes + (
-            "no usable reading: check the official status page",))
+        return Status(State.UNKNOWN, UNKNOWN, built_at, notes=(
+            *notes, "no usable reading: check the official status page"))
     age = built_at - reading.fetched_at
     if not live and age > timedelta(seconds=settings.max_age_seconds):
         minutes = int(age.total_seconds() // 60)
-        return Status(State.UNKNOWN, UNKNOWN, built_at, notes=notes + (
-            f"the last known reading is {minutes} minutes old, past the "
-            f"{settings.max_age_minutes}-minute limit",))
-    notes += _unplaced(reading, learned)
+        return Status(State.UNKNOWN, UNKNOWN, built_at, notes=(
+            *notes, f"the last known reading is {minutes} minutes old, past the "
+                    f"{settings.max_age_minutes}-minute limit"))
+    notes += unplaced_note(reading, learned)
     reading = learn_groups(reading, learned)
     problem = scope_problem(reading, settings)
     if problem:
-        return Status(State.UNKNOWN, UNKNOWN, built_at, notes=notes + (problem,))
+        return Status(State.UNKNOWN, UNKNOWN, built_at, notes=(*notes, problem))
     components, disagreements = effective_components(reading, built_at)
     scope = tuple(c for c in components if in_scope(c, settings))
     scope_ids = {c.id for c in scope}
@@ -245,12 +198,12 @@ def _unread_rule(reading: Reading, verdict: State, notes: tuple[str, ...],
         return verdict, notes
     if unread:
         names = ", ".join(repr(i.name) for i in unread[:3])
-        return State.UNKNOWN, notes + (
-            f"an incident whose status we cannot read may be open ({names}): status unknown",)
+        return State.UNKNOWN, (*notes, "an incident whose status we cannot read may be open "
+                                       f"({names}): status unknown")
     if not reading.components_known and reading.incidents and not counted and all(
             i.status is IncidentStatus.UNKNOWN for i in reading.incidents):
-        return State.UNKNOWN, notes + (
-            "no entry of the feed has a status we can read (a format change?)",)
+        return State.UNKNOWN, (
+            *notes, "no entry of the feed has a status we can read (a format change?)")
     return verdict, notes
 
 
@@ -260,14 +213,14 @@ def _worst(reading: Reading, scope: tuple[Component, ...], counted: tuple[Incide
         known = [c.state for c in scope if c.state is not State.UNKNOWN]
         if not known:
             return State.UNKNOWN  # every component in scope had a value we cannot read
-        worst = max(known, key=lambda s: s.severity)
+        worst = State.worst(known)
         if worst is State.OPERATIONAL and len(known) < len(scope):
             # "Fine, except one we cannot read" is not "operational".
             return State.UNKNOWN
     else:
         # A feed names only the components of open incidents, with no group.
         listed = [c.state for c in reading.components if c.state is not State.UNKNOWN]
-        worst = max(listed, key=lambda s: s.severity, default=State.OPERATIONAL)
+        worst = State.worst(listed, default=State.OPERATIONAL)
         if counted and worst is State.OPERATIONAL:
             worst = State.DEGRADED
     in_progress = any(m.status is MaintenanceStatus.IN_PROGRESS for m in maintenances)
@@ -300,23 +253,23 @@ def _current_maintenances(items: tuple[Maintenance, ...], scope_ids: set[str],
     for m in items:
         if not _touches(m.component_ids, scope_ids):
             continue
-        if m.status in (MaintenanceStatus.IN_PROGRESS, MaintenanceStatus.VERIFYING):
-            kept.append(m)
-        elif m.status is MaintenanceStatus.SCHEDULED and m.starts_at is not None \
-                and m.starts_at <= now + MAINTENANCE_HORIZON and (m.ends_at or m.starts_at) >= now:
+        if m.status in (MaintenanceStatus.IN_PROGRESS, MaintenanceStatus.VERIFYING) \
+                or _soon(m, now):
             kept.append(m)
     return tuple(kept)
+
+
+def _soon(m: Maintenance, now: datetime) -> bool:
+    """Scheduled, not over, and starting within MAINTENANCE_HORIZON."""
+    return m.status is MaintenanceStatus.SCHEDULED and m.starts_at is not None \
+        and m.starts_at <= now + MAINTENANCE_HORIZON and (m.ends_at or m.starts_at) >= now
 
 
 def _other_groups(components: tuple[Component, ...], settings: Settings
                   ) -> tuple[GroupState, ...]:
     """The worst state of each group outside the scope, in page order, briefly."""
-    worst: dict[str, State] = {}
+    groups: dict[str, list[State]] = {}
     for c in components:
-        if in_scope(c, settings):
-            continue
-        name = c.group or "Other"
-        current = worst.get(name)
-        if current is None or c.state.severity > current.severity:
-            worst[name] = c.state
-    return tuple(GroupState(name, state) for name, state in worst.items())
+        if not in_scope(c, settings):
+            groups.setdefault(c.group or "Other", []).append(c.state)
+    return tuple(GroupState(name, State.worst(states)) for name, states in groups.items())

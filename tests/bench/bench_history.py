@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -28,7 +28,7 @@ sys.path.insert(0, str(HERE.parent.parent / "hooks"))
 from sitebuild import FIXTURES, copy_project  # noqa: E402
 from status_engine.history import store as history_store  # noqa: E402
 
-NOW = datetime.now(timezone.utc).replace(microsecond=0)
+NOW = datetime.now(UTC).replace(microsecond=0)
 COMPONENTS = [("c-conv", "Conversations"), ("c-login", "Login"), ("c-voice", "Voice mode"),
               ("c-files", "File uploads"), ("c-search", "Search")]
 STATES = ["degraded", "partial_outage", "major_outage", "unknown"]

@@ -95,7 +95,7 @@ def first_visit(browser, url: str, site: Path, prefix: str) -> list[dict]:
 def lighthouse(url: str, out: Path) -> dict[str, int]:
     if not LIGHTHOUSE.exists():
         raise SystemExit(f"{LIGHTHOUSE} is missing: npm ci --prefix tests/bench")
-    flags = " ".join(CHROMIUM_ARGS + ["--user-data-dir=" + str(out.parent / "profile")])
+    flags = " ".join([*CHROMIUM_ARGS, "--user-data-dir=" + str(out.parent / "profile")])
     subprocess.run(["node", str(LIGHTHOUSE), url, "--quiet", "--output=json",
                     f"--output-path={out}", f"--chrome-flags={flags}",
                     "--only-categories=" + ",".join(CATEGORIES)],
@@ -225,9 +225,11 @@ def main() -> None:
 
 
 def report_bytes(results: dict[str, dict], state: str) -> None:
-    print(f"Bytes per visitor, home page, state {state}, counted by the server (headers + gzip body)\n")
+    print(f"Bytes per visitor, home page, state {state}, counted by the server "
+          "(headers + gzip body)\n")
     scenarios = ["first", "repeat", "repeat, rebuilt"]
-    print("| host | " + " | ".join(f"{s} visit" for s in scenarios) + " | open page, 1 h of refresh |")
+    print("| host | " + " | ".join(f"{s} visit" for s in scenarios)
+          + " | open page, 1 h of refresh |")
     print("|---|" + "---:|" * (len(scenarios) + 1))
     for host, r in results.items():
         cells = [f"{sum(s.total for s in r[k]):,} B, {len(r[k])} req" for k in scenarios]
@@ -237,7 +239,7 @@ def report_bytes(results: dict[str, dict], state: str) -> None:
         print(f"| {host} | " + " | ".join(cells) + " |")
     print()
     for host, r in results.items():
-        for k in scenarios + ["poll 304", "poll changed"]:
+        for k in [*scenarios, "poll 304", "poll changed"]:
             print(f"{host}, {k}: " + ", ".join(f"{s.path} {s.status} {s.total:,}" for s in r[k]))
     print(f"\nCapacity in GitHub Pages' soft limit of {PAGES_SOFT_LIMIT / 10**9:.0f} GB a month:")
     for k in scenarios:

@@ -13,20 +13,20 @@ import argparse
 import statistics
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "hooks"))
-from status_engine import sharecard  # noqa: E402
-from status_engine.model import Reading, State  # noqa: E402
-from status_engine.verdict import Status  # noqa: E402
+from status_engine.outputs import sharecard
+from status_engine.model import Reading, State
+from status_engine.verdict import Status
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=20)
     runs = parser.parse_args().runs
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     reading = Reading(format="x", source="s", fetched_at=now - timedelta(minutes=3))
     start = time.perf_counter()
     import PIL.Image  # noqa: F401

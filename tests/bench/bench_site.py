@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from sitebuild import copy_project, run_build  # noqa: E402
+from sitebuild import copy_project, run_build
 
 
 def main() -> None:

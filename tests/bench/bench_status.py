@@ -33,7 +33,7 @@ SAMPLE = (FIXTURES / "incidentio_real_2026-09_operational.json").read_bytes()
 
 
 class _Sample(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(SAMPLE)))
@@ -110,7 +110,7 @@ def main() -> None:
     print(f"median of {args.runs} interleaved builds, wall (s): without hook {base:.2f}, "
           f"healthy upstream {healthy:.2f}, dead upstream {dead:.2f}")
     for what, t in (("wall", wall), ("CPU", cpu)):
-        paired = statistics.median(h / b for h, b in zip(t["healthy"], t["baseline"]))
+        paired = statistics.median(h / b for h, b in zip(t["healthy"], t["baseline"], strict=True))
         medians = statistics.median(t["healthy"]) / statistics.median(t["baseline"])
         print(f"hook cost, healthy upstream, {what} time: {(paired - 1) * 100:+.1f} % (median of "
               f"per-round ratios; {(medians - 1) * 100:+.1f} % from the medians); "

@@ -104,8 +104,8 @@ def assert_banner_seen(page) -> dict:
     assert not m["hidden"], f"the verdict is hidden (display or visibility): {m}"
     assert m["opacity"] >= 0.9, f"the verdict is transparent: {m}"
     assert m["right"] - m["left"] > 0 and m["bottom"] - m["top"] > 0, f"nothing drawn: {m}"
-    assert 0 <= m["top"] and m["bottom"] <= m["height"], f"not above the fold: {m}"
-    assert 0 <= m["left"] and m["right"] <= m["width"], f"outside the screen: {m}"
+    assert m["top"] >= 0 and m["bottom"] <= m["height"], f"not above the fold: {m}"
+    assert m["left"] >= 0 and m["right"] <= m["width"], f"outside the screen: {m}"
     assert m["onTop"], f"something covers the verdict: {m}"
     assert m["fontSize"] >= 11, f"the verdict is too small to read: {m}"
     ratio = contrast(m["color"], m["background"])

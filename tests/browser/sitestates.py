@@ -14,7 +14,7 @@ import http.server
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sitebuild import FIXTURES, Build, copy_project, run_build
@@ -64,14 +64,15 @@ def _source_bytes(fixture: str) -> bytes:
 
 def _seed(project: Path, fixture: str) -> None:
     """A good reading saved by an earlier build, as the engine itself saves it."""
-    from status_engine import formats, render, store
+    from status_engine import formats, store
+    from status_engine.outputs.status_json import snapshot
     from status_engine.settings import Settings
     from status_engine.verdict import decide
 
-    fetched = datetime.now(timezone.utc) - timedelta(minutes=STALE_MINUTES)
+    fetched = datetime.now(UTC) - timedelta(minutes=STALE_MINUTES)
     reading = formats.parse(_source_bytes(fixture), "application/json", "seed", fetched)
     settings = Settings()
-    doc = render.snapshot(decide(reading, settings, built_at=fetched, live=True), settings)
+    doc = snapshot(decide(reading, settings, built_at=fetched, live=True), settings)
     store.save_last_known_good(project / ".cache" / "status", doc)
 
 
@@ -96,7 +97,7 @@ def build_states(root: Path, base: str = "http://127.0.0.1/", names=None) -> dic
     names = list(names or STATES)
     with ThreadPoolExecutor(max_workers=2) as pool:
         builds = pool.map(lambda n: build_state(STATES[n], root / n, f"{base}{n}/"), names)
-        return dict(zip(names, builds))
+        return dict(zip(names, builds, strict=True))
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
@@ -104,7 +105,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
     gzip = False
 
-    def log_message(self, format, *args):  # noqa: A002 (the base class's name)
+    def log_message(self, format, *args):
         pass
 
     def send_head(self):
@@ -158,7 +159,7 @@ class LoopbackServer:
         self.httpd.server_close()
         self.thread.join()
 
-    def __enter__(self) -> "LoopbackServer":
+    def __enter__(self) -> LoopbackServer:
         return self
 
     def __exit__(self, *exc) -> None:

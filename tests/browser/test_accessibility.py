@@ -24,7 +24,7 @@ def pages_of(build) -> list[str]:
     """Every page of a built site, as paths under the site's root."""
     found = [p.parent.relative_to(build.site).as_posix() + "/"
              for p in build.site.rglob("index.html")]
-    return sorted("" if p == "./" else p for p in found) + ["404.html"]
+    return [*sorted("" if p == "./" else p for p in found), "404.html"]
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)

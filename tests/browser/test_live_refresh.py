@@ -17,6 +17,7 @@ import threading
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -29,7 +30,8 @@ MIN = 60_000  # page clock milliseconds
 # Visibility the test can switch: headless Chromium is always "visible" otherwise.
 VISIBILITY = """
 window.__hidden = false;
-Object.defineProperty(Document.prototype, "hidden", {configurable: true, get: () => window.__hidden});
+Object.defineProperty(Document.prototype, "hidden",
+                      {configurable: true, get: () => window.__hidden});
 Object.defineProperty(Document.prototype, "visibilityState", {configurable: true,
   get: () => window.__hidden ? "hidden" : "visible"});
 window.__shift = 0;
@@ -60,7 +62,7 @@ class Recorder(http.server.SimpleHTTPRequestHandler):
     """Static files with Last-Modified / 304 (http.server's own) and GitHub Pages' max-age=600,
     each answer recorded."""
 
-    log: list[tuple[str, int, bool]] = []  # (path, status, conditional?)
+    log: ClassVar[list[tuple[str, int, bool]]] = []  # (path, status, conditional?)
 
     def end_headers(self):
         self.send_header("Cache-Control", "max-age=600")
@@ -163,7 +165,7 @@ def banner(page) -> dict:
 
 
 def test_a_change_replaces_banner_and_summary_and_is_announced_once(page, published):
-    url, builds, publish, log = published
+    _url, _builds, publish, log = published
     page.evaluate("""() => {
       window.__said = [];
       new MutationObserver(() => window.__said.push(document.querySelector('[aria-live=polite]')
@@ -188,7 +190,8 @@ def test_a_change_replaces_banner_and_summary_and_is_announced_once(page, publis
     until(page, "!!document.querySelector('.status-banner[data-status=major_outage]')")
     now = banner(page)
     assert "ChatGPT: Major outage" in now["text"] and now["checked"] != before["checked"]
-    page.get_by_role("button", name="Updated: show the new details").click()  # the summary is in view
+    # The summary is in view: the new details wait behind the button.
+    page.get_by_role("button", name="Updated: show the new details").click()
     summary = page.locator(".status-summary")
     assert summary.get_attribute("data-status") == "major_outage"
     assert "Open incidents" in summary.inner_text()
@@ -198,7 +201,8 @@ def test_a_change_replaces_banner_and_summary_and_is_announced_once(page, publis
 
     publish("down2")  # same verdict, newer reading: replaced, and nothing said
     advance(page, 12)
-    until(page, f"document.querySelector('.status-banner').dataset.checkedAt !== {now['checked']!r}")
+    until(page, "document.querySelector('.status-banner').dataset.checkedAt !== "
+                f"{now['checked']!r}")
     assert page.evaluate("window.__said") == ["ChatGPT: Major outage (was Operational)"]
     assert page.requests, "nothing recorded"
 
@@ -206,10 +210,11 @@ def test_a_change_replaces_banner_and_summary_and_is_announced_once(page, publis
 # The banner is the same size for every verdict, even with an incident name too long for a line
 # (down1); on the home page the summary (down1 -> down2: another incident name) is put in place
 # only when that moves nothing, as the tests below check.
-@pytest.mark.parametrize(("path", "first", "then"), [("faq/", "op1", "down1"), ("", "down1", "down2")],
+@pytest.mark.parametrize(("path", "first", "then"),
+                         [("faq/", "op1", "down1"), ("", "down1", "down2")],
                          ids=["banner-verdict-change", "home-same-verdict"])
 def test_no_layout_shift_when_the_reading_is_replaced(page, published, path, first, then):
-    url, builds, publish, log = published
+    url, builds, publish, _log = published
     publish(first)
     # A query of its own: the browser may still hold the page the fixture opened, fresh by
     # heuristic (no Cache-Control here), and would show that instead.
@@ -226,7 +231,7 @@ def test_no_layout_shift_when_the_reading_is_replaced(page, published, path, fir
 
 
 def test_an_old_page_from_the_cdn_is_left_alone_and_asked_again(page, published):
-    url, builds, publish, log = published
+    _url, _builds, publish, log = published
     page.evaluate("document.querySelector('.status-live').dataset.mark = 'original'")
     publish("mixed")
     advance(page, 16)
@@ -238,7 +243,7 @@ def test_an_old_page_from_the_cdn_is_left_alone_and_asked_again(page, published)
 
 
 def test_instant_navigation_to_an_older_cached_page_catches_up(page, published):
-    url, builds, publish, log = published
+    _url, builds, publish, _log = published
     nav = page.locator(".md-nav--primary")
     page.evaluate("window.sameDocument = true")
     nav.get_by_role("link", name="FAQ", exact=True).click()  # now in the HTTP cache, 10 min
@@ -258,7 +263,7 @@ def test_instant_navigation_to_an_older_cached_page_catches_up(page, published):
 
 
 def test_a_hidden_page_asks_nothing_and_asks_when_shown(page, published):
-    url, builds, publish, log = published
+    _url, _builds, _publish, log = published
     page.evaluate(HIDE, True)
     advance(page, 60)
     assert asked(log, "/live/status.json") == []
@@ -269,7 +274,7 @@ def test_a_hidden_page_asks_nothing_and_asks_when_shown(page, published):
 
 
 def test_polling_stops_after_hours_unattended_and_resumes_on_a_sign_of_life(page, published):
-    url, builds, publish, log = published
+    _url, _builds, _publish, log = published
     advance(page, 125)  # visible, nobody touching it: polls, then stops after 2 h
     count = len(asked(log, "/live/status.json"))
     assert count >= 10
@@ -281,7 +286,7 @@ def test_polling_stops_after_hours_unattended_and_resumes_on_a_sign_of_life(page
 
 
 def test_errors_back_off(page, published):
-    url, builds, publish, log = published
+    _url, builds, _publish, log = published
     (Path(builds["op1"].site) / "status.json").rename(Path(builds["op1"].site) / "gone.json")
     try:
         advance(page, 60)

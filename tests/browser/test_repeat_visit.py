@@ -43,13 +43,14 @@ def test_a_repeat_visit_revalidates_only_what_a_rebuild_changes(browser, offline
     expected = {s.path for s in first} - hashed
     assert {"/", "/assets/status.css", "/assets/status.js"} <= expected
     fetched = Counter(s.path for s in repeat)
-    assert set(fetched) == expected, f"repeat visit fetched {sorted(fetched)}, expected {sorted(expected)}"
+    assert set(fetched) == expected, \
+        f"repeat visit fetched {sorted(fetched)}, expected {sorted(expected)}"
     assert all(n == 1 for n in fetched.values()), f"fetched more than once: {fetched}"
     assert {s.status for s in repeat} == {304}, [(s.path, s.status) for s in repeat]
 
 
 def test_without_the_rules_the_bundles_are_revalidated_too(browser, offline_build):
-    """The same visit from a host that ignores _headers (GitHub Pages: max-age=600 on everything)."""
+    """The same visit from a host that ignores _headers (GitHub Pages: max-age=600 on all)."""
     site = offline_build.site
     with CacheRulesServer(site, [], GITHUB_PAGES_DEFAULT) as server:
         first, repeat = first_and_repeat_visit(browser, server)

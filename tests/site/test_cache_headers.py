@@ -1,5 +1,5 @@
-"""The cache rules in `_headers`, checked against a real build's file list with the matching rules of
-Cloudflare Pages (every matching rule applies; tests/cdnserver.py).
+"""The cache rules in `_headers`, checked against a real build's file list with the matching rules
+of Cloudflare Pages (every matching rule applies; tests/cdnserver.py).
 
 Hashed assets are cached for a year and never revalidated; everything a rebuild changes is cached
 for less than one rebuild interval, and no cached copy outlives the point where status.js would call
@@ -18,7 +18,7 @@ from cdnserver import (HASHED, HeadersFileError, cache_control_values, headers_f
                        matching_rules, parse_headers)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "workflows"))
-import workflow_checks  # noqa: E402
+import workflow_checks
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 # What a rebuild changes: it must be short-lived and revalidated.
@@ -40,7 +40,8 @@ def rebuild_interval_seconds() -> int:
     """The longest gap between the deploy workflow's scheduled rebuilds."""
     cron = workflow_checks.load(workflow_checks.DEPLOY)["on"]["schedule"][0]["cron"]
     minutes = sorted(workflow_checks.cron_minutes(cron.split()[0]))
-    return 60 * max((b - a) % 60 or 60 for a, b in zip(minutes, minutes[1:] + minutes[:1]))
+    pairs = zip(minutes, minutes[1:] + minutes[:1], strict=True)
+    return 60 * max((b - a) % 60 or 60 for a, b in pairs)
 
 
 def stale_after_seconds(project: Path) -> int:
@@ -96,12 +97,14 @@ CLOUDFLARE_EXAMPLE = """\
 @pytest.mark.parametrize(("path", "expected"), [
     ("/secure/page", {"X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff",
                       "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}),
-    ("/static/styles.css", {"Access-Control-Allow-Origin": "*", "X-Robots-Tag": "nosnippet, noindex"}),
+    ("/static/styles.css", {"Access-Control-Allow-Origin": "*",
+                            "X-Robots-Tag": "nosnippet, noindex"}),
     ("/home", {"X-Robots-Tag": "noindex"}),
     ("/secure/page/more", {"X-Robots-Tag": "noindex"}),
 ])
 def test_rules_combine_as_cloudflare_documents(path, expected):
-    """Cloudflare's own example (its host-specific https:// rule written as /*), and its result table."""
+    """Cloudflare's own example (its host-specific https:// rule written as /*), and its result
+    table."""
     assert headers_for(parse_headers(CLOUDFLARE_EXAMPLE), path) == expected
 
 
@@ -109,7 +112,8 @@ def test_rules_combine_as_cloudflare_documents(path, expected):
     ("/movies/:title", "/movies/up", True),
     ("/movies/:title", "/movies/up/cast", False),
     ("/assets/javascripts/bundle.*.min.js", "/assets/javascripts/bundle.a5f9d56c.min.js", True),
-    ("/assets/javascripts/bundle.*.min.js", "/assets/javascripts/bundle.a5f9d56c.min.js.map", False),
+    ("/assets/javascripts/bundle.*.min.js", "/assets/javascripts/bundle.a5f9d56c.min.js.map",
+     False),
     ("/*/", "/", False),
     ("/*/", "/about/", True),
 ])

@@ -80,7 +80,7 @@ def nu_errors(files: list[Path]) -> tuple[list[str], list[str]]:
 
 
 def pages(build: Build) -> list[Path]:
-    return sorted(build.site.rglob("*.html")) + [build.site / "status.svg"]
+    return [*sorted(build.site.rglob("*.html")), build.site / "status.svg"]
 
 
 def test_every_page_has_no_nu_html_checker_error(offline_build, degraded_build):
@@ -109,7 +109,7 @@ def test_base_override_is_materials_base_without_checkbox_autocomplete():
     theirs = MATERIAL_BASE.read_text(encoding="utf-8")
     for toggle in ("drawer", "search"):
         attr = f'type="checkbox" id="__{toggle}" autocomplete="off">'
-        assert theirs.count(attr) == 1, f"Material's base.html changed: redo overrides/base.html"
+        assert theirs.count(attr) == 1, "Material's base.html changed: redo overrides/base.html"
         theirs = theirs.replace(attr, f'type="checkbox" id="__{toggle}">')
     body = lambda text: text.split("-#}\n", 1)[1]  # noqa: E731 (after the leading comment)
     assert body(ours) == body(theirs)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from status_engine.model import (Component, Impact, Incident, IncidentStatus, Maintenance,
                                  MaintenanceStatus, Reading, State, Update)
 
-NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
 
 def comp(name: str, state: State = State.OPERATIONAL, group: str | None = "ChatGPT",

@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 
 from readings import NOW, comp, incident, maintenance, reading
 from status_engine.model import Impact, Incident, IncidentStatus, MaintenanceStatus, State, Update
-from status_engine.render import summary_html
+from status_engine.pages.status import summary_html
 from status_engine.settings import Settings
 from status_engine.verdict import decide
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,7 @@ from status_engine.formats import parse
 from status_engine.model import Incident, Maintenance, Reading, State
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-NOW = datetime(2026, 9, 10, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 9, 10, 10, 0, tzinfo=UTC)
 HOSTILE = ('<script>alert(1)</script> " onmouseover="x javascript:alert(1) '
            '<img src=x onerror=y>')
 
@@ -114,7 +114,7 @@ def test_unknown_enums_cost_only_their_field() -> None:
     assert incident.status.value == "unknown" and incident.status.is_open
     sp_reading = parse_bytes(body("statuspage_unknown_enums.json"))
     assert sp_reading.indicator is State.UNKNOWN
-    assert sp_reading.maintenances[0].starts_at == datetime(2026, 9, 12, 2, tzinfo=timezone.utc)
+    assert sp_reading.maintenances[0].starts_at == datetime(2026, 9, 12, 2, tzinfo=UTC)
 
 
 def _texts(value: object) -> list[tuple[str, object]]:
@@ -188,5 +188,5 @@ def test_a_parser_bug_still_ends_as_upstream_error(monkeypatch: pytest.MonkeyPat
         raise KeyError("surprise")
 
     monkeypatch.setattr(incidentio, "parse_summary", broken)
-    with pytest.raises(UpstreamError, match="unexpected shape .* KeyError"):
+    with pytest.raises(UpstreamError, match=r"unexpected shape .* KeyError"):
         parse_bytes(body("incidentio_degraded.json"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ from status_engine.model import Impact, IncidentStatus as IS, MaintenanceStatus 
 from status_engine.model import State
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-NOW = datetime(2026, 9, 10, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 9, 10, 10, 0, tzinfo=UTC)
 
 # incident.io fixture ids (see tests/fixtures/README.md)
 CONV, LOGIN, VOICE = ("01JMXC8Q4QHW9ZGN2G6XPY3XNG", "01JMXC8Q4QTQ0RHBN5ZV7JXTD94",
@@ -173,7 +173,7 @@ def test_incidentio_groups_hidden_and_repeated_names() -> None:
 def test_incidentio_incident_details() -> None:
     incident = read("incidentio_degraded.json").incidents[0]
     # the back-dated impact (00:55-07:00) is earlier than publication (08:12Z): it is the start
-    assert incident.started_at == datetime(2026, 9, 10, 7, 55, tzinfo=timezone.utc)
+    assert incident.started_at == datetime(2026, 9, 10, 7, 55, tzinfo=UTC)
     assert incident.component_ids == (CONV,)
     assert [u.status for u in incident.updates] == ["identified", "investigating"]
     assert incident.updates[0].text.startswith("We have identified the cause")
@@ -191,7 +191,7 @@ def test_real_2025_sample_sora_degraded_with_prosemirror_update() -> None:
     sora = [c for c in reading.components if c.group == "Sora"]
     assert [c.name for c in sora if c.state is State.DEGRADED] == ["Video generation"]
     incident = reading.incidents[0]
-    assert incident.started_at == datetime(2025, 4, 1, 6, 30, tzinfo=timezone.utc)
+    assert incident.started_at == datetime(2025, 4, 1, 6, 30, tzinfo=UTC)
     assert incident.updates[0].text.startswith("New users may experience temporary delays")
     chatgpt = {c.name for c in reading.components if c.group == "ChatGPT"}
     assert {"Login", "Web", "Voice mode"} <= chatgpt
@@ -214,8 +214,8 @@ def test_maintenance_windows() -> None:
     io_m = read("incidentio_maintenance_scheduled.json").maintenances[0]
     sp_m = read("statuspage_maintenance_scheduled.json").maintenances[0]
     for m in (io_m, sp_m):
-        assert m.starts_at == datetime(2026, 9, 12, 2, 0, tzinfo=timezone.utc)
-        assert m.ends_at == datetime(2026, 9, 12, 4, 0, tzinfo=timezone.utc)
+        assert m.starts_at == datetime(2026, 9, 12, 2, 0, tzinfo=UTC)
+        assert m.ends_at == datetime(2026, 9, 12, 4, 0, tzinfo=UTC)
         assert m.text.startswith("We will upgrade a database")
     assert io_m.component_ids == (CONV,) and sp_m.component_ids == ("cmp-conversations",)
 
@@ -226,9 +226,10 @@ def test_statuspage_groups_are_not_components_and_html_bodies_become_text() -> N
     playground = next(c for c in reading.components if c.id == "cmp-playground")
     assert playground.group is None
     update = reading.incidents[0].updates[0]
-    assert update.text == "We have identified the cause.\nA fix is rolling out & errors are dropping."
-    assert update.at == datetime(2026, 9, 10, 9, 40, 0, 970000, tzinfo=timezone.utc)
-    assert reading.incidents[0].updates[1].at == datetime(2026, 9, 10, 8, 10, tzinfo=timezone.utc)
+    assert update.text == ("We have identified the cause.\n"
+                           "A fix is rolling out & errors are dropping.")
+    assert update.at == datetime(2026, 9, 10, 9, 40, 0, 970000, tzinfo=UTC)
+    assert reading.incidents[0].updates[1].at == datetime(2026, 9, 10, 8, 10, tzinfo=UTC)
 
 
 def test_incidentio_compat_infers_groups_from_group_id() -> None:
@@ -246,19 +247,19 @@ def test_feed_entries() -> None:
     # the status line and the component list are not part of the prose; a later "status" is
     assert first.updates[0].text == ("We are investigating elevated errors & slow replies. "
                                      "We will post another status update in 30 minutes.")
-    assert first.started_at == datetime(2026, 9, 10, 8, 5, tzinfo=timezone.utc)
-    assert first.updated_at == datetime(2026, 9, 10, 9, 40, 0, 801578, tzinfo=timezone.utc)
+    assert first.started_at == datetime(2026, 9, 10, 8, 5, tzinfo=UTC)
+    assert first.updated_at == datetime(2026, 9, 10, 9, 40, 0, 801578, tzinfo=UTC)
     resolved = reading.incidents[1]
-    assert resolved.resolved_at == datetime(2026, 9, 9, 7, 2, 11, 500000, tzinfo=timezone.utc)
+    assert resolved.resolved_at == datetime(2026, 9, 9, 7, 2, 11, 500000, tzinfo=UTC)
     assert first.resolved_at is None
 
 
 def test_rss_dates_and_content_encoded_fallback() -> None:
     reading = read("feed_open_and_resolved.rss")
     starts = [i.started_at for i in reading.incidents]
-    assert starts == [datetime(2026, 9, 10, 8, 59, 10, tzinfo=timezone.utc),
-                      datetime(2026, 9, 10, 7, 0, tzinfo=timezone.utc),
-                      datetime(2026, 9, 9, 5, 41, 4, tzinfo=timezone.utc)]
+    assert starts == [datetime(2026, 9, 10, 8, 59, 10, tzinfo=UTC),
+                      datetime(2026, 9, 10, 7, 0, tzinfo=UTC),
+                      datetime(2026, 9, 9, 5, 41, 4, tzinfo=UTC)]
     monitoring = reading.incidents[1]
     assert monitoring.updates[0].text == "A fix is in place and we are monitoring the recovery."
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -20,7 +20,7 @@ from status_engine.errors import UpstreamError
 from status_engine.formats import feed, incidentio, parse, statuspage
 from status_engine.model import Reading
 
-NOW = datetime(2026, 9, 10, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 9, 10, 10, 0, tzinfo=UTC)
 PROPERTY = settings(max_examples=150, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
@@ -146,9 +146,9 @@ def test_statuspage_parser_never_needs_the_safety_net(data: Any) -> None:
 
 
 @PROPERTY
-@given(st.binary(max_size=300) | st.builds(lambda p, b: p + b,
-                                           st.sampled_from([b"{", b"[", b"<", b"<?xml ", b"\xef\xbb\xbf"]),
-                                           st.binary(max_size=200)))
+@given(st.binary(max_size=300) | st.builds(
+    lambda p, b: p + b, st.sampled_from([b"{", b"[", b"<", b"<?xml ", b"\xef\xbb\xbf"]),
+    st.binary(max_size=200)))
 def test_any_bytes(data: bytes) -> None:
     outcome(lambda: parse(data, None, "prop", NOW))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import jsonschema
@@ -17,7 +17,7 @@ from status_engine.history.merge import merge
 from status_engine.history.model import History
 from status_engine.model import Component, Impact, Incident, IncidentStatus, Reading, State, Update
 
-T0 = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 MIN = timedelta(minutes=1)
 OPEN, RESOLVED = IncidentStatus.INVESTIGATING, IncidentStatus.RESOLVED
 SCHEMA = json.loads(history_store.SCHEMA.read_text())
@@ -146,8 +146,8 @@ def _postmortems():
 def test_loaded_history_shows_exactly_what_the_full_history_shows(tmp_path: Path, incidents):
     """Archiving at load must never change the page or the feed: starts and last changes in
     unrelated orders, some incidents long, some still open."""
-    from status_engine.history.page import history_html
-    from status_engine.outputs import atom_feed
+    from status_engine.pages.history import history_html
+    from status_engine.outputs.atom import atom_feed
     from status_engine.settings import Settings
     full = run(read(*incidents(), at=T0))
     history_store.save(tmp_path / "history.json", full, "ChatGPT", "https://status.example.com")
@@ -256,7 +256,7 @@ def lines_run(work) -> int:
     (timings are for tests/bench/bench_history.py)."""
     count = 0
 
-    def tracer(frame, event, arg):  # noqa: ARG001 (sys.settrace calls it so)
+    def tracer(frame, event, arg):
         nonlocal count
         count += event == "line"
         return tracer

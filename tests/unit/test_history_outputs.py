@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from bs4 import BeautifulSoup
@@ -10,15 +10,16 @@ from defusedxml.ElementTree import fromstring
 
 from status_engine.history.merge import merge
 from status_engine.history.model import Affected, Catalogued, Entry, History
-from status_engine.history.page import history_html
+from status_engine.pages.history import history_html
 from status_engine.labels import LABEL_COLOUR, PALETTE
 from status_engine.model import Impact, Incident, IncidentStatus, Reading, State, Update
-from status_engine.outputs import atom_feed, badge_svg
+from status_engine.outputs.atom import atom_feed
+from status_engine.outputs.badge import badge_svg
 from status_engine.settings import Settings
 
 A = "{http://www.w3.org/2005/Atom}"
 SVG = "{http://www.w3.org/2000/svg}"
-NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 HOSTILE = ('<script>alert(1)</script> " onmouseover="x javascript:alert(1) <img src=x onerror=y>'
            " ]]> &amp; \x07")
 SETTINGS = Settings(status_page="https://status.example.com")

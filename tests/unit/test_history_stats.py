@@ -2,33 +2,34 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from bs4 import BeautifulSoup
 
 from status_engine.history.model import Affected, Catalogued, Entry, History
-from status_engine.history.page import history_html
+from status_engine.pages.history import history_html
 from status_engine.history.stats import day_bars, in_window, incidents_of, uptime
 from status_engine.model import Impact, IncidentStatus, State
 from status_engine.settings import Settings
 
-NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
-SINCE = datetime(2026, 8, 1, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+SINCE = datetime(2026, 8, 1, tzinfo=UTC)
 CONV = Catalogued("c1", "Conversations", "ChatGPT")
 LOGIN = Catalogued("c2", "Login", "ChatGPT")
 IMAGES = Catalogued("a1", "Images", "APIs")
 SETTINGS = Settings(status_page="https://status.example.com")
-R, O = IncidentStatus.RESOLVED, IncidentStatus.INVESTIGATING
+RESOLVED, OPEN = IncidentStatus.RESOLVED, IncidentStatus.INVESTIGATING
 
 
 def t(day: int, hour: float, month: int = 11) -> datetime:
-    return datetime(2026, month, day, tzinfo=timezone.utc) + timedelta(hours=hour)
+    return datetime(2026, month, day, tzinfo=UTC) + timedelta(hours=hour)
 
 
 def e(iid, comp, state, start, end=None, impact=Impact.UNKNOWN):
-    return Entry(iid, f"Incident {iid}", R if end else O, impact, start, end, end or start,
-                 f"https://status.example.com/incidents/{iid}", (Affected(comp, comp, state),))
+    return Entry(iid, f"Incident {iid}", RESOLVED if end else OPEN, impact, start, end,
+                 end or start, f"https://status.example.com/incidents/{iid}",
+                 (Affected(comp, comp, state),))
 
 
 ENTRIES = [
@@ -72,7 +73,8 @@ def test_uptime_window_starts_with_the_history():
 
 def test_day_bars_match_hand_computation():
     days = day_bars(touched(CONV), NOW, SINCE, 90)
-    assert len(days) == 90 and days[0].day == date(2026, 8, 30) and days[-1].day == date(2026, 11, 27)
+    assert len(days) == 90
+    assert (days[0].day, days[-1].day) == (date(2026, 8, 30), date(2026, 11, 27))
     bad = {d.day: (d.state, d.incidents) for d in days if d.state != "operational"}
     assert bad == {
         date(2026, 11, 26): ("major_outage", ("Incident D", "Incident A", "Incident B")),

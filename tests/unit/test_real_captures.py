@@ -18,7 +18,8 @@ from sitebuild import FIXTURES
 from status_engine import formats
 from status_engine.errors import UpstreamError
 from status_engine.settings import Settings
-from status_engine.verdict import decide, groups_of
+from status_engine.scope import groups_of
+from status_engine.verdict import decide
 
 REAL = FIXTURES / "real"
 TABLE = REAL / "expected.yml"

@@ -10,7 +10,9 @@ from bs4 import BeautifulSoup
 
 from readings import NOW, comp, incident, reading
 from status_engine.model import IncidentStatus, State
-from status_engine.render import SCHEMA_VERSION, banner_html, safe_link, snapshot, summary_html
+from status_engine.outputs.status_json import SCHEMA_VERSION, snapshot
+from status_engine.pages.status import banner_html, summary_html
+from status_engine.templating import safe_link
 from status_engine.settings import Settings
 from status_engine.verdict import decide
 

@@ -7,7 +7,7 @@ from hypothesis import given, settings, strategies as st
 
 from readings import NOW, comp, incident, reading
 from status_engine.model import Maintenance, MaintenanceStatus, State
-from status_engine.render import banner_html, summary_html
+from status_engine.pages.status import banner_html, summary_html
 from status_engine.settings import Settings
 from status_engine.verdict import decide
 

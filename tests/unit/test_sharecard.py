@@ -4,18 +4,17 @@ words when nothing was read, and a URL that is absolute and changes with each re
 from __future__ import annotations
 
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from PIL import Image
 
-from status_engine import sharecard
+from status_engine.labels import PALETTE, STATES
 from status_engine.model import Reading, State
-from status_engine.labels import PALETTE
-from status_engine.render import LABELS
+from status_engine.outputs import sharecard
 from status_engine.verdict import Status
 
-NOW = datetime(2026, 11, 29, 19, 3, 41, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 29, 19, 3, 41, tzinfo=UTC)
 READING = Reading(format="incidentio", source="s", fetched_at=NOW - timedelta(minutes=2))
 
 
@@ -39,9 +38,9 @@ def test_every_state_gets_a_card_with_its_words(verdict, freshness):
     assert image.size == (1200, 630)
     assert len(data) <= 60_000, f"{len(data)} bytes"
     text = png_text(data)
-    assert text["Title"] == f"ChatGPT: {LABELS[verdict]}"
+    assert text["Title"] == f"ChatGPT: {STATES[verdict].label}"
     assert text["Description"] == card.alt
-    assert card.alt.startswith(f"ChatGPT: {LABELS[verdict]}. ")
+    assert card.alt.startswith(f"ChatGPT: {STATES[verdict].label}. ")
     assert card.alt.endswith("Is ChatGPT down?")
 
 

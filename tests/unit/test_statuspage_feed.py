@@ -8,7 +8,7 @@ entity-escaped in `<content type="html">`, RSS with it in `<description>`, dates
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from html import escape
 
 import pytest
@@ -18,7 +18,7 @@ from status_engine.model import Incident, IncidentStatus, Maintenance, Maintenan
 from status_engine.settings import Settings
 from status_engine.verdict import decide
 
-NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 WHOLE_PAGE = Settings(scope_groups=(), status_page="https://status.example.com")
 
 
@@ -78,8 +78,8 @@ def test_a_feed_of_resolved_incidents_is_operational_not_degraded(body):
     assert incident.status is IncidentStatus.RESOLVED
     assert [u.status for u in incident.updates] == ["resolved", "monitoring", "investigating"]
     assert incident.updates[0].text == "This incident has been resolved."
-    assert incident.updates[0].at == datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc)
-    assert incident.started_at == datetime(2026, 11, 27, 8, 0, tzinfo=timezone.utc)
+    assert incident.updates[0].at == datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+    assert incident.started_at == datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
     assert decide(reading, WHOLE_PAGE, built_at=NOW, live=True).verdict is State.OPERATIONAL
 
 
@@ -137,8 +137,8 @@ def test_page_local_offsets_in_update_dates_become_utc():
         "Investigating", 26, "23:30", "looking", zone="-0800")
     [incident] = read(atom(("i", "Errors", body))).incidents
     assert [u.at for u in incident.updates] == [
-        datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc),
-        datetime(2026, 11, 27, 7, 30, tzinfo=timezone.utc)]
+        datetime(2026, 11, 27, 9, 0, tzinfo=UTC),
+        datetime(2026, 11, 27, 7, 30, tzinfo=UTC)]
 
 
 def test_a_date_without_a_year_never_lands_after_its_entry():
@@ -147,14 +147,14 @@ def test_a_date_without_a_year_never_lands_after_its_entry():
         "Investigating", 31, "23:00", "y").replace("Nov", "Dec")
     feed = atom(("i", "Errors", body)).replace(b"2026-11-27T09", b"2027-01-02T10")
     [incident] = read(feed).incidents
-    assert incident.updates[1].at == datetime(2026, 12, 31, 23, 0, tzinfo=timezone.utc)
-    assert incident.updates[0].at == datetime(2027, 1, 2, 10, 0, tzinfo=timezone.utc)
+    assert incident.updates[1].at == datetime(2026, 12, 31, 23, 0, tzinfo=UTC)
+    assert incident.updates[0].at == datetime(2027, 1, 2, 10, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("date, expected", [
     ("Sep <var data-var='date'> 25</var>, <var data-var='time'>15:15:00</var> GMT+0",
-     datetime(2026, 9, 25, 15, 15, tzinfo=timezone.utc)),
-    ("Sep 25, 17:15 UTC+2", datetime(2026, 9, 25, 15, 15, tzinfo=timezone.utc)),
+     datetime(2026, 9, 25, 15, 15, tzinfo=UTC)),
+    ("Sep 25, 17:15 UTC+2", datetime(2026, 9, 25, 15, 15, tzinfo=UTC)),
     ("Sep 25, 10:30 CET", None),  # a zone named by letters is not guessed
 ])
 def test_dates_with_seconds_and_gmt_offsets(date, expected):
@@ -164,7 +164,7 @@ def test_dates_with_seconds_and_gmt_offsets(date, expected):
     if expected is not None:
         assert incident.updates[0].at == expected
     else:  # the newest update then takes the entry's own date
-        assert incident.updates[0].at == datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc)
+        assert incident.updates[0].at == datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
 
 def test_a_timeline_without_small_dates_is_still_read():
@@ -180,4 +180,5 @@ def test_bold_prose_is_not_an_update():
             "<p><strong>Important</strong> - read this.</p>")
     [incident] = read(atom(("i", "Errors", body))).incidents
     assert [u.status for u in incident.updates] == ["investigating"]
-    assert "retries may fail" in incident.updates[0].text and "read this" in incident.updates[0].text
+    assert "retries may fail" in incident.updates[0].text
+    assert "read this" in incident.updates[0].text

@@ -8,10 +8,11 @@ from datetime import timedelta
 import pytest
 
 from readings import NOW, comp, reading
-from status_engine import live, store
+from status_engine import store
+from status_engine.settings import live_settings
 from status_engine.errors import SettingsError, UpstreamError
 from status_engine.model import State
-from status_engine.render import snapshot
+from status_engine.outputs.status_json import snapshot
 from status_engine.settings import (BadSetting, LiveSettings, Settings, settings_from_mapping,
                                    with_environment)
 from status_engine.verdict import decide
@@ -103,9 +104,9 @@ def test_settings_built_in_code_are_checked_with_the_same_words():
     assert Settings(scope_groups=["A"]).scope_groups == ("A",)  # held as the engine holds it
 
 
-def test_live_settings_are_read_through_live_py_from_the_one_schema():
-    assert live.live_settings(None) == live.LiveSettings() == LiveSettings(10)
-    assert live.live_settings({"build_interval_minutes": 5}).build_interval_minutes == 5
+def test_live_settings_come_from_the_one_schema():
+    assert live_settings(None) == LiveSettings() == LiveSettings(10)
+    assert live_settings({"build_interval_minutes": 5}).build_interval_minutes == 5
     with pytest.raises(BadSetting, match=r"^extra\.status_live\.build_interval_minutes: must be "
                                          r"a whole number of minutes from 1 to 1440, got 'ten'"):
-        live.live_settings({"build_interval_minutes": "ten"})
+        live_settings({"build_interval_minutes": "ten"})

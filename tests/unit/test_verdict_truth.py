@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import jsonschema
 import pytest
@@ -20,11 +20,11 @@ from status_engine import engine, formats, store
 from status_engine.errors import SettingsError, UpstreamError
 from status_engine.model import (ComponentImpact, Impact, Incident, IncidentStatus, State,
                                  Update)
-from status_engine.render import banner_html
+from status_engine.pages.status import banner_html
 from status_engine.settings import Settings, settings_from_mapping
 from status_engine.verdict import DISAGREE, decide
 
-NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 CHATGPT = Settings(status_page="https://status.openai.com", history_sources=())
 SCHEMA = json.loads((engine.Path(engine.__file__).parent / "status.schema.json").read_text())
 CONV, VOICE, LOGIN = ("01JMXC8Q4QHW9ZGN2G6XPY3XNG", "01JMXC8Q4Q5B2SXZ1E2ZHQYY48",
@@ -124,7 +124,8 @@ def test_an_open_incident_raises_the_components_it_names():
     status = decide(parse(page_empty_incident_partial()), CHATGPT, built_at=NOW, live=True)
     assert status.verdict is State.PARTIAL_OUTAGE
     states = {c.name: c.state for c in status.scope}
-    assert states["Conversations"] is State.PARTIAL_OUTAGE and states["Voice mode"] is State.DEGRADED
+    assert states["Conversations"] is State.PARTIAL_OUTAGE
+    assert states["Voice mode"] is State.DEGRADED
     assert any(n.startswith(DISAGREE) and "Conversations" in n for n in status.notes)
     assert status.disagreement
 

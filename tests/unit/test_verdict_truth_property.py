@@ -13,7 +13,7 @@ so a parser that drops an incident's states fails them too.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -25,7 +25,7 @@ from status_engine.model import State
 from status_engine.settings import Settings
 from status_engine.verdict import decide
 
-NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 CHATGPT = Settings()
 PROPERTY = settings(max_examples=300, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -39,7 +39,7 @@ ODD = ("paused", "", "Investigating?", "triage")  # words we cannot read
 CHATGPT_IDS = ("c-conv", "c-login", "c-voice")
 OTHER_IDS = ("a-resp", "a-images")
 
-component_status = st.sampled_from(list(SEVERITY) + ["fine", "sort_of_down"])
+component_status = st.sampled_from([*list(SEVERITY), "fine", "sort_of_down"])
 incident_status = st.sampled_from(OPEN + CLOSED + ODD)
 any_id = st.sampled_from(CHATGPT_IDS + OTHER_IDS)
 recent = st.integers(min_value=1, max_value=6 * 24 * 60).map(lambda m: NOW - timedelta(minutes=m))
@@ -84,9 +84,10 @@ def incidents(draw, statuspage: bool) -> dict:
 @st.composite
 def incidentio_payloads(draw) -> dict:
     states = draw(st.dictionaries(any_id, component_status, max_size=5))
-    group = lambda name, ids: {"group": {"id": name, "name": name, "hidden": False,
-                                         "components": [{"component_id": c, "name": c,
-                                                         "hidden": False} for c in ids]}}
+    def group(name: str, ids: list[str]) -> dict:
+        return {"group": {"id": name, "name": name, "hidden": False,
+                          "components": [{"component_id": c, "name": c, "hidden": False}
+                                         for c in ids]}}
     summary = {"name": "OpenAI", "public_url": "https://status.openai.com",
                "structure": {"items": [group("ChatGPT", CHATGPT_IDS), group("APIs", OTHER_IDS)]},
                "ongoing_incidents": draw(st.lists(incidents(False), max_size=3, unique_by=by_id)),

@@ -8,13 +8,14 @@ closes every socket and thread at teardown (warnings are errors in this project)
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import socket
 import ssl
 import subprocess
 import threading
 from pathlib import Path
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -51,10 +52,8 @@ class RawServer:
     def _serve(self, conn: socket.socket) -> None:
         with conn:
             conn.settimeout(TICK)
-            try:
+            with contextlib.suppress(OSError):  # the client went away: what these provoke
                 self.handler(conn, self.stop)
-            except OSError:
-                pass  # the client went away: that is what these servers provoke
 
     def close(self) -> None:
         self.stop.set()

@@ -16,7 +16,7 @@ import logging
 import re
 import shutil
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -24,7 +24,8 @@ from bs4 import BeautifulSoup
 from werkzeug import Response
 
 from sitebuild import FIXTURES, Build, run_build, set_status
-from status_engine import engine, formats, render, store
+from status_engine import engine, formats, store
+from status_engine.outputs.status_json import snapshot
 from status_engine.settings import Settings, with_environment
 from status_engine.verdict import decide
 
@@ -41,10 +42,10 @@ DEADLINE = 3
 
 def seed_last_known_good(project: Path, minutes_ago: int = 5) -> bytes:
     """A good reading of the ChatGPT-degraded sample, as an earlier build would have saved it."""
-    fetched = datetime.now(timezone.utc) - timedelta(minutes=minutes_ago)
+    fetched = datetime.now(UTC) - timedelta(minutes=minutes_ago)
     reading = formats.parse(DEGRADED.read_bytes(), "application/json", "seed", fetched)
     settings = Settings(scope_groups=("Sora",))
-    doc = render.snapshot(decide(reading, settings, built_at=fetched, live=True), settings)
+    doc = snapshot(decide(reading, settings, built_at=fetched, live=True), settings)
     cache = project / ".cache" / "status"
     store.save_last_known_good(cache, doc)
     return (cache / store.LAST_KNOWN_GOOD).read_bytes()

@@ -10,7 +10,7 @@ import threading
 import time
 import tracemalloc
 from email.utils import format_datetime
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from werkzeug import Response
@@ -117,7 +117,7 @@ def test_429_waits_retry_after_seconds_then_succeeds(httpserver):
 
 
 def test_429_honours_retry_after_http_date(httpserver):
-    when = datetime.now(timezone.utc) + timedelta(seconds=2)
+    when = datetime.now(UTC) + timedelta(seconds=2)
     httpserver.expect_ordered_request("/s").respond_with_data(
         b"", status=429, headers={"Retry-After": format_datetime(when, usegmt=True)})
     httpserver.expect_ordered_request("/s").respond_with_data(b"{}")

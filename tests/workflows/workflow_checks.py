@@ -102,14 +102,17 @@ def pin_problems(path: Path) -> list[str]:
              if re.match(r"^\s*(?:-\s+)?uses:", ln)]
     bad = [f"not pinned to a 40-hex SHA with a version comment: {ln.strip()}"
            for ln in lines if not PINNED.match(ln)]
-    in_yaml = [s for job in load(path)["jobs"].values() for s in job.get("steps", []) if "uses" in s]
+    in_yaml = [s for job in load(path)["jobs"].values() for s in job.get("steps", [])
+               if "uses" in s]
     if len(in_yaml) != len(lines):  # e.g. a flow mapping `- {uses: ...}` the line scan would miss
-        bad.append(f"{len(in_yaml)} steps use an action but {len(lines)} `uses:` lines were checked")
+        bad.append(f"{len(in_yaml)} steps use an action but {len(lines)} `uses:` lines were "
+                   "checked")
     return bad
 
 
 def permission_problems(path: Path) -> list[str]:
-    """Top level grants nothing (or contents: read); every job says what it needs, writes only where allowed."""
+    """Top level grants nothing (or contents: read); every job says what it needs, writes only
+    where allowed."""
     wf = load(path)
     bad = []
     top = wf.get("permissions", "missing")
@@ -130,13 +133,15 @@ def permission_problems(path: Path) -> list[str]:
 def timeout_problems(path: Path) -> list[str]:
     return [f"job {name}: timeout-minutes must be a number from 1 to 60"
             for name, job in load(path)["jobs"].items()
-            if not (isinstance(job.get("timeout-minutes"), int) and 1 <= job["timeout-minutes"] <= 60)]
+            if not (isinstance(job.get("timeout-minutes"), int)
+                    and 1 <= job["timeout-minutes"] <= 60)]
 
 
 def checkout_problems(path: Path) -> list[str]:
     return [f"job {name}: actions/checkout without persist-credentials: false"
             for name, job in load(path)["jobs"].items() for s in job.get("steps", [])
-            if uses("actions/checkout")(s) and (s.get("with") or {}).get("persist-credentials") is not False]
+            if uses("actions/checkout")(s)
+            and (s.get("with") or {}).get("persist-credentials") is not False]
 
 
 def command_problems(path: Path) -> list[str]:
@@ -166,11 +171,12 @@ def cron_minutes(field: str) -> set[int]:
 
 def schedule_problems(path: Path) -> list[str]:
     crons = [entry["cron"] for entry in load(path)["on"].get("schedule") or []]
-    bad = [f"cron {c!r} runs at minute :00, GitHub's busiest" for c in crons if 0 in cron_minutes(c.split()[0])]
+    bad = [f"cron {c!r} runs at minute :00, GitHub's busiest" for c in crons
+           if 0 in cron_minutes(c.split()[0])]
     frequent = [c for c in crons if c.split()[1:] == ["*"] * 4]
     for c in frequent:
         m = sorted(cron_minutes(c.split()[0]))
-        gaps = [(b - a) % 60 or 60 for a, b in zip(m, m[1:] + m[:1])]
+        gaps = [(b - a) % 60 or 60 for a, b in zip(m, m[1:] + m[:1], strict=True)]
         if max(gaps) > 10 or min(gaps) < 5:
             bad.append(f"cron {c!r} is not every 5 to 10 minutes: gaps {gaps}")
     if not frequent:
@@ -179,7 +185,8 @@ def schedule_problems(path: Path) -> list[str]:
 
 
 def deploy_gate_problems(path: Path) -> list[str]:
-    """Deploy needs the build job, whose steps go restore -> build -> verify -> upload, none forced."""
+    """Deploy needs the build job, whose steps go restore -> build -> verify -> upload, none
+    forced."""
     wf = load(path)
     bad = []
     deploy = wf["jobs"].get("deploy", {})
@@ -211,22 +218,26 @@ def deploy_gate_problems(path: Path) -> list[str]:
 
 
 def site_url_problems(path: Path) -> list[str]:
-    """The restore and build steps get SITE_URL, from a step that reads configure-pages' base_url."""
+    """The restore and build steps get SITE_URL, from a step that reads configure-pages'
+    base_url."""
     build_steps = steps(path, "build")
     pages = step_index(build_steps, uses("actions/configure-pages"))
     if pages is None:
         return ["job build does not run actions/configure-pages"]
     pages_id = build_steps[pages].get("id")
     bad = []
-    for label, pred in [("restore", runs_containing(RESTORE)), ("build", runs(readme_commands()[0]))]:
+    for label, pred in [("restore", runs_containing(RESTORE)),
+                        ("build", runs(readme_commands()[0]))]:
         i = step_index(build_steps, pred)
         ref = str(((build_steps[i].get("env") or {}) if i is not None else {}).get("SITE_URL", ""))
         src = re.fullmatch(r"\$\{\{ steps\.([\w-]+)\.outputs\.[\w-]+ \}\}", ref)
-        src_i = step_index(build_steps, lambda s: src is not None and s.get("id") == src.group(1))
+        src_i = step_index(build_steps,
+                           lambda s, src=src: src is not None and s.get("id") == src.group(1))
         feeds = src_i is not None and (src_i == pages or f"steps.{pages_id}.outputs.base_url"
                                        in str(build_steps[src_i].get("env")))
         if i is None or src_i is None or src_i > i or not feeds:
-            bad.append(f"the {label} step does not get SITE_URL from configure-pages' base_url: {ref!r}")
+            bad.append(f"the {label} step does not get SITE_URL from configure-pages' "
+                       f"base_url: {ref!r}")
     return bad
 
 
@@ -311,16 +322,17 @@ def cloudflare_problems(path: Path) -> list[str]:
         bad.append("job cloudflare does not need job build")
     forced = re.compile(r"always\(\)|failure\(\)|cancelled\(\)")
     all_steps = job.get("steps", [])
-    for where, item in [("job cloudflare", job), *((f"step {s.get('name')!r}", s) for s in all_steps)]:
+    named = [("job cloudflare", job), *((f"step {s.get('name')!r}", s) for s in all_steps)]
+    for where, item in named:
         if item.get("continue-on-error") or forced.search(str(item.get("if", ""))):
             bad.append(f"{where} could go on after a failure")
     if any(k in job for k in ("env", "secrets")) or "secrets." in str(job.get("with", "")):
         bad.append("job cloudflare hands secrets to the whole job")
     settings = next((s for s in all_steps if "configured=" in str(s.get("run", ""))), None)
     if settings is None or not settings.get("id"):
-        return bad + ["job cloudflare has no step with an id that sets the output `configured`"]
+        return [*bad, "job cloudflare has no step with an id that sets the output `configured`"]
     want_env = {var: f"${{{{ secrets.{name} != '' }}}}"
-                for var, name in zip(("HAS_TOKEN", "HAS_ACCOUNT"), CLOUDFLARE_SECRETS)}
+                for var, name in zip(("HAS_TOKEN", "HAS_ACCOUNT"), CLOUDFLARE_SECRETS, strict=True)}
     if settings.get("env") != want_env:
         bad.append(f"the settings step must get exactly {want_env}, not {settings.get('env')}")
     if "::notice" not in settings["run"] or "GITHUB_STEP_SUMMARY" not in settings["run"]:
@@ -346,13 +358,14 @@ def cloudflare_problems(path: Path) -> list[str]:
 
 
 def run_cloudflare_settings(path: Path, env: dict[str, str], tmp: Path) -> tuple[str, str, str]:
-    """Run the settings step's shell script as the runner would: (GITHUB_OUTPUT, summary, stdout)."""
+    """Run the settings step's shell script as the runner would: (GITHUB_OUTPUT, summary,
+    stdout)."""
     step = cloudflare_settings_step(path)
     output, summary = tmp / "output", tmp / "summary"
     output.write_text("")
     summary.write_text("")
-    done = subprocess.run(["bash", "-e", "-c", step["run"]], capture_output=True, text=True, timeout=30,
-                          env={"PATH": "/usr/bin:/bin", "GITHUB_OUTPUT": str(output),
+    done = subprocess.run(["bash", "-e", "-c", step["run"]], capture_output=True, text=True,
+                          timeout=30, env={"PATH": "/usr/bin:/bin", "GITHUB_OUTPUT": str(output),
                                "GITHUB_STEP_SUMMARY": str(summary), **env})
     assert done.returncode == 0, done.stderr
     return output.read_text(), summary.read_text(), done.stdout

@@ -22,8 +22,7 @@ from defusedxml.ElementTree import fromstring
 from ..errors import UpstreamError
 from ..model import (Component, Incident, IncidentStatus, Maintenance, MaintenanceStatus, Reading,
                      State, Update, enum_value, utc)
-from .shape import (MAINTENANCE_STATUSES, component_state, ident, impact_of, plain, token, when,
-                    worst)
+from .shape import MAINTENANCE_STATUSES, component_state, ident, impact_of, plain, token, when
 from .statuspage_feed import Timeline, read_timeline
 from .text import html_to_text, https_url, tidy
 
@@ -50,7 +49,9 @@ class Entry(NamedTuple):
 def load(body: bytes) -> Element:
     """The XML tree, refusing DTDs and entities (defusedxml: no entity expansion bombs)."""
     try:
-        return fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        root: Element = fromstring(body, forbid_dtd=True, forbid_entities=True,
+                                   forbid_external=True)
+        return root
     except DTDForbidden:
         raise UpstreamError("XML with a DTD (<!DOCTYPE>) refused: feeds need none, "
                             "and DTDs carry entity-expansion attacks") from None
@@ -80,10 +81,14 @@ def parse_root(root: Element, source: str, fetched_at: datetime) -> Reading:
                             f"<{token(root.tag.rpartition('}')[2])}>)")
     read = [(entry, read_body(entry.body, entry.updated or entry.published))
             for entry in entries]
-    incidents, maintenances = [], []
+    incidents: list[Incident] = []
+    maintenances: list[Maintenance] = []
     for entry, body in read:
         item = _item(entry, body)
-        (maintenances if isinstance(item, Maintenance) else incidents).append(item)
+        if isinstance(item, Maintenance):
+            maintenances.append(item)
+        else:
+            incidents.append(item)
     return Reading(
         format=FORMAT, source=source, fetched_at=fetched_at, page_name=plain(title),
         components=_open_components(read), incidents=tuple(incidents),
@@ -141,7 +146,9 @@ def read_body(html: str, reference: datetime | None = None) -> Body:
     if timeline is not None:
         latest = timeline.updates[0]
         return Body(timeline.status, (), latest.text, timeline)
-    status, components, prose = "unknown", [], []
+    status = "unknown"
+    components: list[tuple[str, State]] = []
+    prose: list[str] = []
     in_list = False
     # Uncapped here: the component list comes after the prose, which is capped on its own.
     for line in html_to_text(html, limit=len(html)).split("\n"):
@@ -205,5 +212,5 @@ def _open_components(read: list[tuple[Entry, Body]]) -> tuple[Component, ...]:
                   if body.status in MAINTENANCE_STATUSES
                   else enum_value(IncidentStatus, body.status).says_open)
         for name, state in body.components if active else ():
-            states[name] = worst([states.get(name, State.UNKNOWN), state])
+            states[name] = State.worst([states.get(name, State.UNKNOWN), state])
     return tuple(Component(id=n, name=n, state=s, group=None) for n, s in states.items())

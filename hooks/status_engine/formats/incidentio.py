@@ -14,10 +14,10 @@ from typing import Any
 from urllib.parse import quote
 
 from ..errors import UpstreamError
-from ..model import (Component, ComponentImpact, Incident, IncidentStatus, Maintenance, MaintenanceStatus, Reading,
-                     State, Update, enum_value)
+from ..model import (Component, ComponentImpact, Incident, IncidentStatus, Maintenance,
+                     MaintenanceStatus, Reading, State, Update, enum_value)
 from .shape import (MAINTENANCE_STATUSES, OLDEST, as_dict, component_state, dicts, first_time,
-                    ident, impact_of, plain, token, when, worst)
+                    ident, impact_of, plain, token, when)
 from .text import html_to_text, https_url, prosemirror_to_text
 
 FORMAT = "incidentio"
@@ -68,7 +68,7 @@ def affected_states(raw: Any) -> dict[str, State]:
         cid = ident(entry.get("component_id"))
         if cid:
             state = component_state(entry.get("status", entry.get("current_status")))
-            states[cid] = worst([states.get(cid, State.UNKNOWN), state])
+            states[cid] = State.worst([states.get(cid, State.UNKNOWN), state])
     return states
 
 

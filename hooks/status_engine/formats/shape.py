@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import datetime, timezone
-from typing import Any, Iterable
+from datetime import UTC, datetime
+from typing import Any
+from collections.abc import Iterable
 
 from ..model import Impact, MaintenanceStatus, State, enum_value, parse_time
 
@@ -50,7 +51,7 @@ _IMPACT_OF_STATE = {
 }
 
 # Sorting key for updates without a time: they go last, never first.
-OLDEST = datetime.min.replace(tzinfo=timezone.utc)
+OLDEST = datetime.min.replace(tzinfo=UTC)
 
 _NAME_LIMIT = 300
 _ID_LIMIT = 200
@@ -128,12 +129,7 @@ def component_state(raw: Any) -> State:
     return enum_value(State, token(raw), COMPONENT_STATES)
 
 
-def worst(states: Iterable[State]) -> State:
-    """The most severe state; UNKNOWN only when nothing better is known."""
-    return max(states, key=lambda s: s.severity, default=State.UNKNOWN)
-
-
 def impact_of(states: Iterable[State]) -> Impact:
     """An incident's impact from the states of its components; none listed means no impact."""
     listed = list(states)
-    return _IMPACT_OF_STATE[worst(listed)] if listed else Impact.NONE
+    return _IMPACT_OF_STATE[State.worst(listed)] if listed else Impact.NONE

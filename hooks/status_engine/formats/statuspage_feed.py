@@ -14,7 +14,7 @@ never counts it as open or as resolved.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from html import unescape
 from typing import NamedTuple
 
@@ -23,8 +23,9 @@ from .text import html_to_text
 
 INCIDENT_WORDS = frozenset({"investigating", "identified", "monitoring", "resolved", "postmortem"})
 _WORDS = INCIDENT_WORDS | set(MAINTENANCE_STATUSES) | {"update"}
-# The date is optional only where the word opens a paragraph (some copies drop the <small>),
-# so a bold word inside an update's prose never starts a new update.
+# The date is optional only where the word opens a paragraph (a copy without the <small> dates
+# is still read: tests/unit/test_statuspage_feed.py), so a bold word inside an update's prose
+# never starts a new update.
 _UPDATE = re.compile(
     r"(?:<small\b[^>]*>(?P<date>.*?)</small>\s*(?:<br\s*/?>\s*)*|(?:^|<p\b[^>]*>)\s*)"
     r"<strong\b[^>]*>\s*(?P<word>[^<]{1,40}?)\s*</strong>\s*(?:-|–|&#8211;|&ndash;)",
@@ -89,7 +90,7 @@ def _date(text: str, reference: datetime | None) -> datetime | None:
         return None
     try:
         at = datetime(year, month, int(match.group("day")), int(match.group("h")),
-                      int(match.group("m")), tzinfo=zone).astimezone(timezone.utc)
+                      int(match.group("m")), tzinfo=zone).astimezone(UTC)
         if not match.group("year") and reference and at > reference + timedelta(days=1):
             at = at.replace(year=year - 1)
     except (ValueError, OverflowError):
@@ -101,7 +102,7 @@ def _zone(raw: str) -> timezone | None:
     """UTC, GMT, Z, "+02:00", "-0800", or "GMT+0" / "UTC+5:30" as some copies write it."""
     offset = re.sub(r"^(?:UTC|GMT|Z)", "", raw.upper())
     if not offset:
-        return timezone.utc
+        return UTC
     sign, rest = offset[0], offset[1:]
     hours_text, _, minutes_text = rest.partition(":")
     if not minutes_text and len(hours_text) == 4:

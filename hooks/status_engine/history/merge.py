@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from ..model import Impact, Incident, IncidentStatus, Reading, State
 from .codec import decode
-from .model import Affected, Catalogued, Entry, History
+from .model import Affected, Archived, Catalogued, Entry, History
 
 SKEW_TOLERANCE = timedelta(minutes=5)
 _IMPACT_RANK = {Impact.NONE: 1, Impact.MINOR: 2, Impact.MAJOR: 3, Impact.CRITICAL: 4}
@@ -61,7 +61,7 @@ def entry_from_incident(incident: Incident, reading: Reading) -> Entry:
 
 def _bad_or_unknown(state: State) -> State:
     # "Operational" on an incident's component says nothing about how bad the incident was.
-    return state if state.severity > State.MAINTENANCE.severity else State.UNKNOWN
+    return state if state.disrupts else State.UNKNOWN
 
 
 def merge(history: History, readings: Iterable[Reading], now: datetime) -> tuple[History, int]:
@@ -127,7 +127,8 @@ def merge_histories(local: History, remote: History, now: datetime) -> History:
     return History(entries, components, since, now, archived)
 
 
-def _apply(history: History, updates: list[Entry]) -> tuple[dict, dict, list[Entry]]:
+def _apply(history: History, updates: list[Entry]
+           ) -> tuple[dict[str, Entry], dict[str, Archived], list[Entry]]:
     """Merge each update into its entry, one dict lookup each (decoding an archived one only
     when it is touched); the new entries and archive, and the entries that changed."""
     entries, archived, changed = dict(history.entries), history.archived, []
@@ -189,7 +190,7 @@ def _union(first: tuple[Affected, ...], second: tuple[Affected, ...]) -> tuple[A
         have = found.get(a.id)
         if have is None:
             found[a.id] = a
-        elif a.state.severity > have.state.severity:
+        elif State.worst((have.state, a.state)) is not have.state:
             found[a.id] = dataclasses.replace(have, state=a.state)
     return tuple(found.values())
 

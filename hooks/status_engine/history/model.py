@@ -10,8 +10,10 @@ from typing import NamedTuple
 
 from ..model import Impact, IncidentStatus, State
 
-# What a component most likely went through when only the incident's impact is known
-# (Statuspage defines impact from the worst component the same way).
+# What a component most likely went through when only the incident's impact is known: each
+# impact read back as the component state of the same rank. Statuspage calculates an incident's
+# impact "from a blend of component statuses" (the API page every Statuspage site serves, e.g.
+# https://www.githubstatus.com/api/).
 STATE_OF_IMPACT = {Impact.MINOR: State.DEGRADED, Impact.MAJOR: State.PARTIAL_OUTAGE,
                    Impact.CRITICAL: State.MAJOR_OUTAGE}
 
@@ -76,7 +78,7 @@ class History:
 def state_for(entry: Entry, affected: Affected) -> State:
     """How bad `entry` was for one component: its own state if seen, else from the impact;
     UNKNOWN when neither is known (an incident first seen after it was resolved)."""
-    if affected.state.severity > State.MAINTENANCE.severity:
+    if affected.state.disrupts:
         return affected.state
     return STATE_OF_IMPACT.get(entry.impact, State.UNKNOWN)
 
@@ -84,8 +86,8 @@ def state_for(entry: Entry, affected: Affected) -> State:
 def incident_state(entry: Entry) -> State:
     """How bad the incident was overall: its worst component's state when one was seen to be
     worse than maintenance, else what its impact implies; UNKNOWN when neither is known."""
-    worst = max((a.state for a in entry.components), key=lambda s: s.severity, default=None)
-    if worst is not None and worst.severity > State.MAINTENANCE.severity:
+    worst = State.worst(a.state for a in entry.components)
+    if worst.disrupts:
         return worst
     return STATE_OF_IMPACT.get(entry.impact, State.UNKNOWN)
 

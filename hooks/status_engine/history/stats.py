@@ -43,8 +43,8 @@ def incidents_of(entries: Iterable[Entry], component: Catalogued | None
     found = []
     for entry in entries:
         if component is None:
-            worst = max((state_for(entry, a) for a in entry.components),
-                        key=lambda s: s.severity, default=state_for(entry, Affected("", "")))
+            worst = State.worst((state_for(entry, a) for a in entry.components),
+                                default=state_for(entry, Affected("", "")))
             found.append((entry, worst))
             continue
         for affected in entry.components:
@@ -67,6 +67,8 @@ def day_bars(touched: list[tuple[Entry, State]], now: datetime, since: datetime 
     first = today - timedelta(days=days - 1)
     worst: dict[date, list[tuple[State, str]]] = {}
     for entry, state in touched:
+        if entry.started_at is None:
+            continue  # never in a window (in_window): no day to mark
         start_day = max(entry.started_at.astimezone(UTC).date(), first)
         end_day = min(ended_at(entry, now).astimezone(UTC).date(), today)
         d = start_day
@@ -96,7 +98,7 @@ def uptime(touched: list[tuple[Entry, State]], now: datetime, since: datetime | 
     if since is None or start >= now:
         return None
     spans = sorted((max(e.started_at, start), min(ended_at(e, now), now))
-                   for e, state in touched if state in DOWN)
+                   for e, state in touched if state in DOWN and e.started_at is not None)
     down, reach = timedelta(0), start
     for begin, end in spans:
         begin = max(begin, reach)

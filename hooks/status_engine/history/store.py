@@ -13,7 +13,6 @@ import heapq
 import json
 import logging
 import re
-import shutil
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -142,7 +141,7 @@ def _rows(handle: Iterable[str]) -> Iterator[tuple[str, str, str, Any, str]]:
         # One json.loads per thousand lines: the per-call overhead was a third of the cost.
         for raw, line in zip(json.loads("[" + ",".join(chunk) + "]"), chunk, strict=True):
             started, updated = _iso(raw["started_at"]), _iso(raw["updated_at"])
-            # The feed's order (outputs._changed); and whether it reaches the bars' window.
+            # The feed's order (outputs/atom.py, _changed); and whether it reaches the bars' window.
             changed = updated or started or _iso(raw["first_seen_at"])
             recent = status_from_json(raw["status"]).is_open or max(
                 started, updated, _iso(raw["resolved_at"]))
@@ -209,17 +208,6 @@ def save(path: Path, history: History, subject: str, status_page: str) -> None:
     head = _dumps(_header(history, subject, status_page))[:-1] + "," + _OPEN
     body = ",\n".join(line for _, _, line in _sorted_lines(history))
     store.write_atomic(path, f"{head}\n{body}\n{_CLOSE}".encode())
-
-
-def publish(source: Path | None, target: Path, history: History, subject: str,
-            status_page: str) -> None:
-    """Put the history into the site: a copy of the cache file when it holds exactly this
-    history (no encoding at all), else written afresh."""
-    if source is not None and source.is_file():
-        if source.resolve() != target.resolve():  # `render` may write into the cache folder
-            shutil.copyfile(source, target)
-    else:
-        save(target, history, subject, status_page)
 
 
 def read_remote(body: bytes) -> History:

@@ -15,18 +15,27 @@ import socket
 import ssl
 import threading
 import zlib
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.exceptions import NameResolutionError, ProtocolError
+from urllib3.response import HTTPResponse
 
 from .request import ACCEPT, Answer, Limits
 
 CHUNK_BYTES = 16 * 1024
 # After shutting a stuck socket down the worker ends within milliseconds; never wait much longer.
 ABORT_GRACE_SECONDS = 0.3
+
+
+class _Decompressor(Protocol):
+    """What zlib.decompressobj returns (typeshed names that type only privately)."""
+
+    def decompress(self, data: bytes, max_length: int = 0, /) -> bytes: ...
+
+    def flush(self, length: int = ..., /) -> bytes: ...
 
 
 class _Refused(Exception):
@@ -120,7 +129,7 @@ def _connection(scheme: str, host: str, port: int | None, timeout: float) -> HTT
     return HTTPConnection(host, port, timeout=timeout)
 
 
-def _answer(url: str, response, max_bytes: int) -> Answer:
+def _answer(url: str, response: HTTPResponse, max_bytes: int) -> Answer:
     headers = response.headers
     media = headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
     body = _read_body(response, max_bytes) if 200 <= response.status < 300 else b""
@@ -128,7 +137,7 @@ def _answer(url: str, response, max_bytes: int) -> Answer:
                   headers.get("Retry-After"))
 
 
-def _read_body(response, max_bytes: int) -> bytes:
+def _read_body(response: HTTPResponse, max_bytes: int) -> bytes:
     """The body, at most max_bytes after decompression; refused as soon as it grows past that."""
     length = response.headers.get("Content-Length", "").strip()
     if length.isdigit() and int(length) > max_bytes:
@@ -150,7 +159,7 @@ def _read_body(response, max_bytes: int) -> bytes:
     return bytes(body)
 
 
-def _decoder(encoding: str):
+def _decoder(encoding: str) -> _Decompressor | None:
     encoding = encoding.strip().lower()
     if encoding in ("", "identity"):
         return None
@@ -161,7 +170,7 @@ def _decoder(encoding: str):
     raise _Refused(f"unsupported Content-Encoding {encoding!r}")
 
 
-def _decode(decoder, chunk: bytes, room: int) -> bytes:
+def _decode(decoder: _Decompressor | None, chunk: bytes, room: int) -> bytes:
     if decoder is None:
         return chunk
     try:
@@ -176,7 +185,7 @@ def _timed_out(exc: BaseException) -> bool:
     return any(isinstance(e, TimeoutError) for e in _chain(exc))
 
 
-def _chain(exc: BaseException):
+def _chain(exc: BaseException) -> Iterator[BaseException]:
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:

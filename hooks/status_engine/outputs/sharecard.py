@@ -1,7 +1,7 @@
 """The share card: a 1200 x 630 PNG of the verdict, for link previews (og:image).
 
-Same words, colours and shapes as the banner (render.LABELS, labels.PALETTE, the banner's
-icons drawn as shapes: Pillow's built-in font has no ✓ ▲ ◆ ✕ ⚙ glyphs). The font is the
+Same words, colours and shapes as the banner (labels.STATES and PALETTE, the banner's icons
+drawn as shapes: Pillow's built-in font has no ✓ ▲ ◆ ✕ ⚙ glyphs). The font is the
 scalable one that ships inside Pillow, so nothing is downloaded at build time. The words are
 also stored as PNG text chunks, so tests and tools can read what the picture says.
 """
@@ -12,12 +12,16 @@ import io
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-from .model import State
-from .labels import PALETTE
-from .render import LABELS
-from .verdict import STALE, UNKNOWN, Status
+from ..labels import PALETTE, STATES
+from ..model import State
+from ..verdict import STALE, UNKNOWN, Status
+
+if TYPE_CHECKING:  # Pillow itself is imported only by a build that draws the card
+    from PIL.ImageDraw import ImageDraw
+    from PIL.ImageFont import FreeTypeFont, ImageFont
 
 FILENAME = "status-card.png"
 WIDTH, HEIGHT = 1200, 630
@@ -56,7 +60,7 @@ def card_for(status: Status, subject: str, site_name: str) -> Card:
         stamp = checked
     colour = GREY if status.freshness != "live" else PALETTE[status.verdict]
     return Card(verdict=status.verdict, freshness=status.freshness,
-                headline=f"{subject}: {LABELS[status.verdict]}", detail=detail,
+                headline=f"{subject}: {STATES[status.verdict].label}", detail=detail,
                 site_name=site_name, colour=colour, version=stamp.strftime("%Y%m%dT%H%MZ"))
 
 
@@ -109,13 +113,13 @@ def _utc(value: datetime) -> str:
     return value.strftime("%-d %b %Y, %H:%M UTC")
 
 
-def _font(size: int):
+def _font(size: int) -> FreeTypeFont | ImageFont:
     from PIL import ImageFont
 
     return ImageFont.load_default(size=size)  # FreeType, the font Pillow ships (no download)
 
 
-def _fit_text(draw, at: tuple[int, int], text: str, width: int, size: int,
+def _fit_text(draw: ImageDraw, at: tuple[int, int], text: str, width: int, size: int,
               lines: int = 1) -> None:
     """Draw `text` in at most `lines` lines of `width` px, shrinking the font if it must."""
     while True:
@@ -130,7 +134,7 @@ def _fit_text(draw, at: tuple[int, int], text: str, width: int, size: int,
         y += int(size * 1.3)
 
 
-def _wrap(draw, text: str, font, width: int) -> list[str]:
+def _wrap(draw: ImageDraw, text: str, font: FreeTypeFont | ImageFont, width: int) -> list[str]:
     lines: list[str] = []
     for word in text.split():
         if lines and draw.textlength(lines[-1] + " " + word, font=font) <= width:
@@ -140,7 +144,8 @@ def _wrap(draw, text: str, font, width: int) -> list[str]:
     return lines
 
 
-def _shape(draw, verdict: State, centre: tuple[int, int], radius: int, colour: int = INK) -> None:
+def _shape(draw: ImageDraw, verdict: State, centre: tuple[int, int], radius: int,
+           colour: int = INK) -> None:
     """The banner's icon for `verdict` (✓ ▲ ◆ ✕ ⚙ ?), drawn in the card's colour on a white disc."""
     cx, cy = centre
     r = radius
@@ -164,4 +169,5 @@ def _shape(draw, verdict: State, centre: tuple[int, int], radius: int, colour: i
         draw.ellipse((cx - s * 0.8, cy - s * 0.8, cx + s * 0.8, cy + s * 0.8), fill=colour)
         draw.ellipse((cx - s * 0.35, cy - s * 0.35, cx + s * 0.35, cy + s * 0.35), fill=PAPER)
     else:  # ?
-        draw.text((cx, cy), "?", fill=colour, anchor="mm", font=_font(int(r * 1.3)))
+        draw.text((cx, cy), STATES[verdict].icon, fill=colour, anchor="mm",
+                  font=_font(int(r * 1.3)))

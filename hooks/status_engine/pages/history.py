@@ -8,27 +8,26 @@ RECENT incidents), so the page stays small however long the history grows; the r
 from __future__ import annotations
 
 import heapq
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from ..labels import SEVERITY_WORDS
-from ..model import isoformat
-from ..render import environment, safe_link
+from ..history.model import Catalogued, Entry, History, ended_at, incident_state
+from ..history.stats import NO_DATA, Day, day_bars, in_window, incidents_of, uptime
+from ..labels import STATES
+from ..model import State, isoformat
+from ..scope import in_scope_names
 from ..settings import Settings
-from ..verdict import in_scope_names
-from .model import Catalogued, Entry, History, ended_at, incident_state
-from .stats import NO_DATA, Day, day_bars, in_window, incidents_of, uptime
+from ..templating import environment, safe_link
 
 OLDEST = datetime.min.replace(tzinfo=UTC)
 
 DAYS = 90
 WINDOWS = (7, 30, 90)
 RECENT = 50
-# A day's words by its state's value (Day.state), and for the days before the history starts.
-WORDS = {state.value: words for state, words in SEVERITY_WORDS.items()} | {NO_DATA: "no data"}
-# A letter per state, so the bars never rely on colour (the CSS adds a pattern as well).
-LETTERS = {"operational": "", "degraded": "D", "partial_outage": "P", "major_outage": "M",
-           "maintenance": "m", "unknown": "?", NO_DATA: "–"}
+# A day's words and letter by its state's value (Day.state), and for the days before the
+# history starts. The letter keeps the bars from relying on colour (the CSS adds a pattern too).
+WORDS = {state.value: words.impact for state, words in STATES.items()} | {NO_DATA: "no data"}
+LETTERS = {state.value: words.letter for state, words in STATES.items()} | {NO_DATA: "–"}
 
 
 def history_html(history: History, settings: Settings, now: datetime, base: str = "") -> str:
@@ -70,7 +69,8 @@ def _start(entry: Entry) -> datetime:
     return entry.started_at or OLDEST
 
 
-def _row(name: str, touched: list, history: History, now: datetime) -> dict[str, Any]:
+def _row(name: str, touched: list[tuple[Entry, State]], history: History, now: datetime
+         ) -> dict[str, Any]:
     days = day_bars(touched, now, history.since, DAYS)
     return {
         "name": name,
@@ -122,7 +122,7 @@ def _incident(e: Entry, host: str, now: datetime) -> dict[str, Any]:
         "url": safe_link(e.url, host),
         "status": e.status.value,
         "open": e.status.is_open,
-        "impact": SEVERITY_WORDS[incident_state(e)],
+        "impact": STATES[incident_state(e)].impact,
         "started_iso": isoformat(e.started_at),
         "started_text": e.started_at.strftime("%-d %b %Y, %H:%M UTC") if e.started_at else "",
         "duration": _duration(e, now),
@@ -141,5 +141,5 @@ def _duration(e: Entry, now: datetime) -> str:
     return f"ongoing, {text} so far" if e.status.is_open else text
 
 
-def _date(value: datetime) -> str:
+def _date(value: date) -> str:
     return value.strftime("%-d %b %Y")

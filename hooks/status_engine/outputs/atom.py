@@ -1,8 +1,7 @@
-"""Machine outputs beside status.json: the Atom feed of incidents and the status badge.
+"""history.atom: an Atom feed (RFC 4287) of the history's incidents, most recently changed first.
 
-The feed is built with ElementTree, which escapes every text and attribute, so no upstream string
-can add markup; entries are plain text (type="text"). The badge is a Jinja template with
-autoescape, self-contained (no external references), with a title and aria-label.
+Built with ElementTree, which escapes every text and attribute, so no upstream string can add
+markup; entries are plain text (type="text").
 """
 
 from __future__ import annotations
@@ -12,10 +11,10 @@ from datetime import UTC, datetime
 from urllib.parse import quote, urljoin
 from xml.etree import ElementTree as ET
 
-from .history.model import Entry, History, incident_state
-from .labels import LABEL_COLOUR, PALETTE, SEVERITY_WORDS, STATE_WORDS
-from .model import State, isoformat
-from .render import environment, safe_link
+from ..history.model import Entry, History, incident_state
+from ..labels import INCIDENT_STATUSES, STATES
+from ..model import isoformat
+from ..templating import safe_link
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 FEED_ENTRIES = 100
@@ -41,7 +40,8 @@ def atom_feed(history: History, *, subject: str, site_url: str, status_host: str
     _link(feed, urljoin(home, "history/"), "alternate", "text/html")
     for entry in latest:
         feed.append(_entry(entry, home, status_host))
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8")
+    body: bytes = ET.tostring(feed, encoding="utf-8")  # typeshed types it Any for an encoding
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + body
 
 
 def _changed(entry: Entry) -> datetime:
@@ -52,14 +52,14 @@ def _entry(entry: Entry, home: str, host: str) -> ET.Element:
     node = ET.Element(f"{{{ATOM_NS}}}entry")
     # A stable IRI per incident, so feed readers update the entry in place on each change.
     _text(node, "id", urljoin(home, "history/") + "#incident-" + quote(entry.id, safe=""))
-    _text(node, "title", f"{entry.name or 'Unnamed incident'} ({entry.status.value})")
+    _text(node, "title", f"{entry.name or 'Unnamed incident'} ({INCIDENT_STATUSES[entry.status]})")
     _text(node, "updated", isoformat(_changed(entry)))
     if entry.started_at:
         _text(node, "published", isoformat(entry.started_at))
     _link(node, safe_link(entry.url, host) or urljoin(home, "history/"), "alternate",
           "text/html")
-    lines = [f"Status: {entry.status.value}",
-             f"Impact: {SEVERITY_WORDS[incident_state(entry)]}",
+    lines = [f"Status: {INCIDENT_STATUSES[entry.status]}",
+             f"Impact: {STATES[incident_state(entry)].impact}",
              f"Started: {isoformat(entry.started_at) or 'unknown'}"]
     if entry.resolved_at:
         lines.append(f"Resolved: {isoformat(entry.resolved_at)}")
@@ -85,18 +85,3 @@ def _link(parent: ET.Element, href: str, rel: str, media: str) -> None:
 def _xml_safe(text: str) -> str:
     # Control characters are not allowed in XML 1.0 even escaped; upstream text may hold them.
     return "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 0x20)
-
-
-def badge_svg(verdict: State, subject: str, freshness: str) -> str:
-    """A shields-style badge: "ChatGPT | operational", readable by screen readers."""
-    value = STATE_WORDS[verdict] + (" (stale)" if freshness == "stale" else "")
-    label_width, value_width = _width(subject), _width(value)
-    return environment().get_template("badge.svg").render(
-        label=subject, value=value, label_width=label_width, value_width=value_width,
-        width=label_width + value_width, label_colour=LABEL_COLOUR,
-        value_colour=PALETTE[verdict]).strip() + "\n"
-
-
-def _width(text: str) -> int:
-    # About 7 px per character at 11 px Verdana, plus padding; the exact font is not embedded.
-    return 7 * len(text) + 12

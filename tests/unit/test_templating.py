@@ -7,7 +7,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader
 
-from status_engine.template_cache import QuietBytecodeCache, bytecode_cache
+from status_engine.templating import QuietBytecodeCache, bytecode_cache
 
 
 def environment(templates: Path, cache: QuietBytecodeCache | None) -> tuple[Environment, list]:

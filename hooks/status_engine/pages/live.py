@@ -3,20 +3,16 @@ says when the build wrote it and how often builds run (status.js reads both).
 
 The page never asks for status.json before `built_at + build interval`: no earlier answer can
 differ. The interval is the deploy schedule's (every 10 minutes in deploy.yml); an operator who
-changes the cron sets `extra.status_live.build_interval_minutes` to match.
+changes the cron sets `extra.status_live.build_interval_minutes` to match. The setting is declared
+with the others, in the one schema (settings.py).
 """
 
 from __future__ import annotations
 
-from .model import isoformat
-from .render import environment
-from .settings import LIVE_KEY, LiveSettings, live_settings
-from .verdict import Status
-
-# The settings are declared with the others, in the one schema (settings.py); named here too
-# because this module's callers have always found them here.
-CONFIG_KEY = LIVE_KEY
-__all__ = ["CONFIG_KEY", "LiveSettings", "banner_html", "live_settings"]
+from ..model import isoformat
+from ..settings import LiveSettings
+from ..templating import environment
+from ..verdict import Status
 
 
 def banner_html(banner: str, status: Status, settings: LiveSettings) -> str:
