@@ -12,6 +12,7 @@ unknown reading is our own failure to read upstream, never news; it leaves the r
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import re
@@ -174,6 +175,10 @@ def configured(environ: Mapping[str, str]) -> list[tuple[str, str, str]]:
         url = environ.get(name, "").strip()
         if not url:
             continue
+        if _UNSAFE.search(url):  # a pasted secret with a space or newline: http.client refuses it
+            LOG.warning("notify: %s contains whitespace or a control character: not used "
+                        "(the value is not shown); paste the webhook URL again", name)
+            continue
         try:
             check_source_url(url, key=name, prefix="")
         except SettingsError:
@@ -182,6 +187,10 @@ def configured(environ: Mapping[str, str]) -> list[tuple[str, str, str]]:
             continue
         found.append((name, shape, url))
     return found
+
+
+# Whitespace and control characters (C0, DEL, C1) are never part of a webhook URL.
+_UNSAFE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -212,8 +221,12 @@ def post(url: str, body: dict[str, Any], deadline: float,
             reason = f"HTTP {exc.code}"
             if exc.code not in RETRY_STATUSES:
                 return reason
-        except (OSError, ValueError) as exc:  # URLError, timeouts and resets are OSErrors
+        except OSError as exc:  # URLError, timeouts and resets: the reason names no URL
             reason = f"{type(exc).__name__}: {getattr(exc, 'reason', exc)}"
+        except (http.client.HTTPException, ValueError) as exc:
+            # InvalidURL, BadStatusLine, IncompleteRead...: their text can quote the URL (a
+            # secret), so only the type is reported. Not retried: the same answer would come.
+            return type(exc).__name__
     return reason
 
 
@@ -225,7 +238,10 @@ def send(change: Change, hooks: list[tuple[str, str, str]], deadline_seconds: fl
     results: dict[str, str | None] = {name: "no answer within the deadline" for name, _, _ in hooks}
 
     def one(name: str, shape: str, url: str) -> None:
-        results[name] = post(url, bodies[shape], deadline)
+        try:
+            results[name] = post(url, bodies[shape], deadline)
+        except Exception as exc:  # last resort: a traceback in the log would print the URL
+            results[name] = f"unexpected {type(exc).__name__}"
 
     # Daemon threads: a webhook that hangs past the deadline cannot keep the run alive.
     threads = [threading.Thread(target=one, args=hook, daemon=True) for hook in hooks]
