@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from collections.abc import Callable, Mapping
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from .errors import SettingsError
 from .model import State, parse_time
@@ -146,7 +146,7 @@ def messages(change: Change) -> dict[str, dict[str, Any]]:
                "incident_url": change.incident_url, "checked_at": change.checked_at,
                "site_url": change.site_url or None, "status_page": change.status_page or None,
                "text": text}
-    slack_text = _slack(text) + "".join(f" <{_slack(url)}|{name}>" for name, url in links)
+    slack_text = _slack(text) + "".join(f" <{_slack_url(url)}|{name}>" for name, url in links)
     slack = {"text": slack_text,
              "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": slack_text}}]}
     # Markdown in upstream text is escaped (no masked [links](…)); <url> stops Discord from
@@ -164,6 +164,12 @@ def _discord(text: str) -> str:
 def _slack(text: str) -> str:
     # Slack's own escaping: with <, > and & escaped, no <!channel> or <@user> can be formed.
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _slack_url(url: str) -> str:
+    # In <url|label> the first | ends the URL and whitespace or > ends the link: percent-encode
+    # them (the same address to the browser), then Slack's own escaping for & and <.
+    return _slack(re.sub(r"[|<>\s]", lambda m: quote(m.group(), safe=""), url))
 
 
 # -- sending --------------------------------------------------------------------------------

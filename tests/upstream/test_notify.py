@@ -306,3 +306,14 @@ def test_an_unexpected_error_in_the_sender_names_its_type_not_the_url(
                         "is not affected" for var in sorted(HOOK_VARS)]
     printed = capsys.readouterr()
     assert TOKEN not in caplog.text + printed.out + printed.err
+
+
+def test_a_bar_or_space_in_a_link_cannot_move_the_slack_label(tmp_path, hooks):
+    odd = {"name": "Elevated errors",
+           "url": "https://status.openai.com/incidents/01A|Click here>&x"}
+    record = write(tmp_path / "record.json", {"verdict": "operational", "checked_at": T1})
+    assert notify(site(tmp_path, snapshot("major_outage", T2, incident=odd)),
+                  "--record", str(record)) == 0
+    slack = next(body for path, body in hooks if path == "/status_slack_webhook_url")["text"]
+    assert " <https://status.openai.com/incidents/01A%7CClick%20here%3E&amp;x|Incident>" in slack
+    assert slack.count("|") == 3  # one per link: Live status, Official status page, Incident
