@@ -317,3 +317,13 @@ def test_a_bar_or_space_in_a_link_cannot_move_the_slack_label(tmp_path, hooks):
     slack = next(body for path, body in hooks if path == "/status_slack_webhook_url")["text"]
     assert " <https://status.openai.com/incidents/01A%7CClick%20here%3E&amp;x|Incident>" in slack
     assert slack.count("|") == 3  # one per link: Live status, Official status page, Incident
+
+
+def test_an_empty_restored_snapshot_is_no_baseline(tmp_path, hooks):
+    # The build job keeps `{}` when it restored nothing (a first deploy).
+    previous = write(tmp_path / "previous.json", {})
+    record = tmp_path / "record.json"
+    assert notify(site(tmp_path, snapshot("major_outage", T2)), "--previous", str(previous),
+                  "--record", str(record)) == 0
+    assert hooks == []
+    assert json.loads(record.read_text())["verdict"] == "major_outage"
