@@ -12,6 +12,7 @@ unknown reading is our own failure to read upstream, never news; it leaves the r
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import re
@@ -24,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from collections.abc import Callable, Mapping
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from .errors import SettingsError
 from .model import State, parse_time
@@ -145,7 +146,7 @@ def messages(change: Change) -> dict[str, dict[str, Any]]:
                "incident_url": change.incident_url, "checked_at": change.checked_at,
                "site_url": change.site_url or None, "status_page": change.status_page or None,
                "text": text}
-    slack_text = _slack(text) + "".join(f" <{_slack(url)}|{name}>" for name, url in links)
+    slack_text = _slack(text) + "".join(f" <{_slack_url(url)}|{name}>" for name, url in links)
     slack = {"text": slack_text,
              "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": slack_text}}]}
     # Markdown in upstream text is escaped (no masked [links](…)); <url> stops Discord from
@@ -165,6 +166,12 @@ def _slack(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _slack_url(url: str) -> str:
+    # In <url|label> the first | ends the URL and whitespace or > ends the link: percent-encode
+    # them (the same address to the browser), then Slack's own escaping for & and <.
+    return _slack(re.sub(r"[|<>\s]", lambda m: quote(m.group(), safe=""), url))
+
+
 # -- sending --------------------------------------------------------------------------------
 
 def configured(environ: Mapping[str, str]) -> list[tuple[str, str, str]]:
@@ -174,6 +181,10 @@ def configured(environ: Mapping[str, str]) -> list[tuple[str, str, str]]:
         url = environ.get(name, "").strip()
         if not url:
             continue
+        if _UNSAFE.search(url):  # a pasted secret with a space or newline: http.client refuses it
+            LOG.warning("notify: %s contains whitespace or a control character: not used "
+                        "(the value is not shown); paste the webhook URL again", name)
+            continue
         try:
             check_source_url(url, key=name, prefix="")
         except SettingsError:
@@ -182,6 +193,10 @@ def configured(environ: Mapping[str, str]) -> list[tuple[str, str, str]]:
             continue
         found.append((name, shape, url))
     return found
+
+
+# Whitespace and control characters (C0, DEL, C1) are never part of a webhook URL.
+_UNSAFE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -212,8 +227,12 @@ def post(url: str, body: dict[str, Any], deadline: float,
             reason = f"HTTP {exc.code}"
             if exc.code not in RETRY_STATUSES:
                 return reason
-        except (OSError, ValueError) as exc:  # URLError, timeouts and resets are OSErrors
+        except OSError as exc:  # URLError, timeouts and resets: the reason names no URL
             reason = f"{type(exc).__name__}: {getattr(exc, 'reason', exc)}"
+        except (http.client.HTTPException, ValueError) as exc:
+            # InvalidURL, BadStatusLine, IncompleteRead...: their text can quote the URL (a
+            # secret), so only the type is reported. Not retried: the same answer would come.
+            return type(exc).__name__
     return reason
 
 
@@ -225,7 +244,10 @@ def send(change: Change, hooks: list[tuple[str, str, str]], deadline_seconds: fl
     results: dict[str, str | None] = {name: "no answer within the deadline" for name, _, _ in hooks}
 
     def one(name: str, shape: str, url: str) -> None:
-        results[name] = post(url, bodies[shape], deadline)
+        try:
+            results[name] = post(url, bodies[shape], deadline)
+        except Exception as exc:  # last resort: a traceback in the log would print the URL
+            results[name] = f"unexpected {type(exc).__name__}"
 
     # Daemon threads: a webhook that hangs past the deadline cannot keep the run alive.
     threads = [threading.Thread(target=one, args=hook, daemon=True) for hook in hooks]

@@ -20,9 +20,13 @@ hosts: GitHub Pages (ignores _headers, max-age=600 on everything), Cloudflare Pa
 rules (public, max-age=0, must-revalidate) and with site/_headers. For each, in Chromium: a first
 visit to the home page; a repeat visit an hour later (responses of the first dated an hour back),
 with the site unchanged and with it rebuilt in between, as the 10-minute schedule does; and an hour
-of an open page under the live refresh that issue 11 specifies: a conditional GET of status.json
-every 2 minutes, 30 an hour, of which 6 find a rebuilt file (one per rebuild) and 24 get a 304.
-Sizes on the wire of a real host differ: HTTP/2 compresses headers, CDNs add their own.
+of an open page under the live refresh of docs/assets/status.js: the bytes of one conditional GET
+of status.json that gets a 304 and of one that finds a rebuilt file, times how many of each an hour
+brings, counted by `refresh_polls`, which replays status.js's schedule (no GET before built_at +
+refresh_after, then every 2 minutes, each wait plus up to 60 s at random) against a build every
+10 minutes that goes live DEPLOY_DELAY seconds after its built_at, and against an hour with no
+rebuild at all (a late schedule). Sizes on the wire of a real host differ: HTTP/2 compresses
+headers, CDNs add their own.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import argparse
 import gzip
 import json
 import os
+import random
 import re
 import subprocess
 import sys
@@ -122,8 +127,52 @@ def totals(requests: list[dict]) -> dict:
 
 
 HOUR = 3600
-POLLS_PER_HOUR, REBUILDS_PER_HOUR = 30, 6  # a GET every 2 minutes; the cron rebuilds every 10
+# docs/assets/status.js: schedule(12e4) after each GET, a random 0-60 s on every wait, and
+# data-refresh-after = build_interval_minutes * 60 (10 by default, the cron's interval).
+POLL_WAIT, POLL_JITTER, REFRESH_AFTER = 120, 60, 600
+# Seconds from a build's built_at until its status.json is served: the rest of the build job,
+# then the deploy job. Not measured here (no real Actions run); 2 minutes, with 1 and 3 shown.
+DEPLOY_DELAY, DEPLOY_DELAYS = 120, (60, 120, 180)
 PAGES_SOFT_LIMIT = 100 * 10**9  # bytes a month: GitHub Pages' soft bandwidth limit, 100 GB
+
+
+def refresh_polls(deploy_delay: float | None, hours: int = 2000,
+                  seed: int = 11) -> tuple[float, float]:
+    """(GETs answered 304, GETs that find a rebuilt status.json) in an hour of an open page, the
+    mean over `hours`: status.js's schedule replayed against a build every REFRESH_AFTER seconds
+    live `deploy_delay` seconds after its built_at; None: no rebuild at all."""
+    rng = random.Random(seed)
+
+    def served(t: float) -> float:  # built_at of the status.json served at time t
+        if deploy_delay is None:
+            return 0.0
+        return ((t - deploy_delay) // REFRESH_AFTER) * REFRESH_AFTER
+
+    t = rng.uniform(0, REFRESH_AFTER) + (deploy_delay or 0)  # the page opens at a random time
+    built, same, changed, end = served(t), 0, 0, t + hours * HOUR
+    t += max(0.0, built + REFRESH_AFTER - t) + rng.uniform(0, POLL_JITTER)  # schedule(0)
+    while t < end:
+        if served(t) > built:
+            built, changed = served(t), changed + 1
+        else:
+            same += 1
+        t += max(POLL_WAIT, built + REFRESH_AFTER - t) + rng.uniform(0, POLL_JITTER)
+    return same / hours, changed / hours
+
+
+def check_refresh_model() -> None:
+    """Stop when status.js no longer says what refresh_polls replays (12e4 = POLL_WAIT, 6e4 =
+    POLL_JITTER, refresh_after after built_at), rather than print numbers of another schedule."""
+    js = (HERE.parent.parent / "docs" / "assets" / "status.js").read_text(encoding="utf-8")
+    for literal in ("schedule(12e4)", "? 6e4 : 2e3", "1e3 * box.dataset.refreshAfter"):
+        if literal not in js:
+            sys.exit(f"bench_page: status.js no longer has {literal!r}: update refresh_polls")
+
+
+def hour_of_refresh(r: dict, deploy_delay: float | None) -> float:
+    same, changed = refresh_polls(deploy_delay)
+    return same * sum(s.total for s in r["poll 304"]) \
+        + changed * sum(s.total for s in r["poll changed"])
 
 
 def hosts(site: Path) -> dict[str, tuple[list, str]]:
@@ -189,6 +238,7 @@ def main() -> None:
     parser.add_argument("--bytes-only", action="store_true",
                         help="only the bytes per visitor, no baseline and no Lighthouse")
     args = parser.parse_args()
+    check_refresh_model()
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
@@ -233,14 +283,20 @@ def report_bytes(results: dict[str, dict], state: str) -> None:
     print("|---|" + "---:|" * (len(scenarios) + 1))
     for host, r in results.items():
         cells = [f"{sum(s.total for s in r[k]):,} B, {len(r[k])} req" for k in scenarios]
-        hour = (POLLS_PER_HOUR - REBUILDS_PER_HOUR) * sum(s.total for s in r["poll 304"]) \
-            + REBUILDS_PER_HOUR * sum(s.total for s in r["poll changed"])
-        cells.append(f"{hour:,} B")
+        cells.append(f"{hour_of_refresh(r, DEPLOY_DELAY):,.0f} B")
         print(f"| {host} | " + " | ".join(cells) + " |")
     print()
     for host, r in results.items():
         for k in [*scenarios, "poll 304", "poll changed"]:
             print(f"{host}, {k}: " + ", ".join(f"{s.path} {s.status} {s.total:,}" for s in r[k]))
+    print(f"\nAn open page, 1 h of live refresh (GETs an hour: 304 + rebuilt; the table uses a "
+          f"deploy delay of {DEPLOY_DELAY} s):")
+    for delay in [*DEPLOY_DELAYS, None]:
+        same, changed = refresh_polls(delay)
+        when = f"rebuilt every 10 min, live {delay} s after built_at" if delay else "no rebuild"
+        costs = ", ".join(f"{host} {hour_of_refresh(r, delay):,.0f} B"
+                          for host, r in results.items())
+        print(f"  {when}: {same:.1f} + {changed:.1f} GETs; {costs}")
     print(f"\nCapacity in GitHub Pages' soft limit of {PAGES_SOFT_LIMIT / 10**9:.0f} GB a month:")
     for k in scenarios:
         size = sum(s.total for s in results["GitHub Pages"][k])

@@ -225,3 +225,105 @@ def test_links_from_upstream_are_checked(tmp_path, hooks):
     generic = next(body for path, body in hooks if path == "/status_webhook_url")
     assert generic["incident_url"] is None
     assert all("evil.example/phish" not in json.dumps(body) for _, body in hooks)
+
+
+TOKEN = "SECRETTOKEN"
+
+
+def only(monkeypatch, var: str, url: str) -> None:
+    for other in HOOK_VARS:
+        monkeypatch.delenv(other, raising=False)
+    monkeypatch.setenv(var, url)
+
+
+@pytest.mark.parametrize("pasted", [f"https://discord.com/api/webhooks/123/{TOKEN} x",
+                                    f"https://discord.com/api/webhooks/123/{TOKEN}\nx",
+                                    f"https://discord.com/api/webhooks/123/{TOKEN}\x7f"])
+def test_a_secret_with_whitespace_or_a_control_character_is_refused_by_name(
+        tmp_path, monkeypatch, caplog, capsys, pasted):
+    only(monkeypatch, "STATUS_DISCORD_WEBHOOK_URL", pasted)
+    record = write(tmp_path / "record.json", {"verdict": "operational", "checked_at": T1})
+    assert notify(site(tmp_path, snapshot("major_outage", T2)), "--record", str(record)) == 0
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any(w.startswith("notify: STATUS_DISCORD_WEBHOOK_URL contains whitespace or a "
+                            "control character") for w in warnings), warnings
+    printed = capsys.readouterr()
+    assert TOKEN not in caplog.text + printed.out + printed.err
+
+
+@pytest.fixture
+def garbage_url():
+    """A server that answers every request with a line that is not HTTP (BadStatusLine)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    stop = threading.Event()
+
+    def serve():
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn = listener.accept()[0]
+            except OSError:
+                continue
+            with conn:
+                conn.recv(65536)
+                conn.sendall(b"garbage\r\n\r\n")
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/api/webhooks/123/{TOKEN}"
+    stop.set()
+    thread.join()
+    listener.close()
+
+
+def test_a_broken_http_answer_is_reported_by_type_without_the_url(
+        tmp_path, garbage_url, monkeypatch, caplog, capsys):
+    only(monkeypatch, "STATUS_WEBHOOK_URL", garbage_url)
+    record = write(tmp_path / "record.json", {"verdict": "operational", "checked_at": T1})
+    assert notify(site(tmp_path, snapshot("major_outage", T2)), "--record", str(record),
+                  "--deadline", "5") == 0
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warnings == ["notify: STATUS_WEBHOOK_URL: not delivered (BadStatusLine); "
+                        "the deploy is not affected"]
+    printed = capsys.readouterr()
+    assert TOKEN not in caplog.text + printed.out + printed.err  # no traceback, no URL
+
+
+def test_an_unexpected_error_in_the_sender_names_its_type_not_the_url(
+        tmp_path, hooks, monkeypatch, caplog, capsys):
+    from status_engine import notify as notify_module
+
+    def boom(url, body, deadline, clock=None):
+        raise RuntimeError(f"failed for {url} {TOKEN}")
+
+    monkeypatch.setattr(notify_module, "post", boom)
+    record = write(tmp_path / "record.json", {"verdict": "operational", "checked_at": T1})
+    assert notify(site(tmp_path, snapshot("major_outage", T2)), "--record", str(record)) == 0
+    warnings = sorted(r.getMessage() for r in caplog.records if r.levelname == "WARNING")
+    assert warnings == [f"notify: {var}: not delivered (unexpected RuntimeError); the deploy "
+                        "is not affected" for var in sorted(HOOK_VARS)]
+    printed = capsys.readouterr()
+    assert TOKEN not in caplog.text + printed.out + printed.err
+
+
+def test_a_bar_or_space_in_a_link_cannot_move_the_slack_label(tmp_path, hooks):
+    odd = {"name": "Elevated errors",
+           "url": "https://status.openai.com/incidents/01A|Click here>&x"}
+    record = write(tmp_path / "record.json", {"verdict": "operational", "checked_at": T1})
+    assert notify(site(tmp_path, snapshot("major_outage", T2, incident=odd)),
+                  "--record", str(record)) == 0
+    slack = next(body for path, body in hooks if path == "/status_slack_webhook_url")["text"]
+    assert " <https://status.openai.com/incidents/01A%7CClick%20here%3E&amp;x|Incident>" in slack
+    assert slack.count("|") == 3  # one per link: Live status, Official status page, Incident
+
+
+def test_an_empty_restored_snapshot_is_no_baseline(tmp_path, hooks):
+    # The build job keeps `{}` when it restored nothing (a first deploy).
+    previous = write(tmp_path / "previous.json", {})
+    record = tmp_path / "record.json"
+    assert notify(site(tmp_path, snapshot("major_outage", T2)), "--previous", str(previous),
+                  "--record", str(record)) == 0
+    assert hooks == []
+    assert json.loads(record.read_text())["verdict"] == "major_outage"

@@ -6,6 +6,7 @@ check that passes everything is caught.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -61,7 +62,7 @@ def test_actionlint_missing_is_a_failure_not_a_skip(monkeypatch, tmp_path):
 
 # The head of the Cloudflare job in deploy.yml, as it is written there.
 CLOUDFLARE_JOB = ("    needs: build\n    runs-on: ubuntu-latest\n    timeout-minutes: 15\n"
-                  "    permissions: {}")
+                  "    permissions:\n      contents: read # check out .github/cloudflare")
 
 @pytest.mark.parametrize(("token", "account", "deploys"), [
     ("false", "false", False), ("true", "false", False), ("false", "true", False),
@@ -132,20 +133,29 @@ BREAKAGES = [
      wc.cloudflare_problems),
     ("deploy", CLOUDFLARE_JOB, "    needs: build\n    if: always()\n    runs-on: ubuntu-latest\n"
      "    timeout-minutes: 15\n"
-     "    permissions: {}", wc.cloudflare_problems),
+     "    permissions:\n      contents: read # check out .github/cloudflare",
+     wc.cloudflare_problems),
     ("deploy",
      "        if: steps.settings.outputs.configured == 'true'\n"
      "        env:\n          CLOUDFLARE_API",
      "        env:\n          CLOUDFLARE_API", wc.cloudflare_problems),
     ("deploy", "HAS_TOKEN: ${{ secrets.CLOUDFLARE_API_TOKEN != '' }}", "HAS_TOKEN: true",
      wc.cloudflare_problems),
-    ("deploy", "wrangler@4.164.0", "wrangler@latest", wc.cloudflare_problems),
+    # Wrangler only from the lockfile: not npx, not without it, no install scripts, not after.
+    ("deploy", "run: .github/cloudflare/node_modules/.bin/wrangler pages deploy",
+     "run: npx --yes wrangler@4.164.0 pages deploy", wc.cloudflare_problems),
+    ("deploy", "run: npm ci --ignore-scripts --no-audit --no-fund --prefix .github/cloudflare",
+     "run: npm install wrangler --prefix .github/cloudflare", wc.cloudflare_problems),
+    ("deploy", "npm ci --ignore-scripts --no-audit", "npm ci --no-audit", wc.cloudflare_problems),
+    ("deploy", "run: .github/cloudflare/node_modules/.bin/wrangler pages deploy",
+     "run: npm ci --ignore-scripts --prefix .github/cloudflare && "
+     ".github/cloudflare/node_modules/.bin/wrangler pages deploy", wc.cloudflare_problems),
     ("deploy", "          name: github-pages\n", "          name: github-pages\n        env:\n"
      "          TOKEN: ${{ secrets.CLOUDFLARE_API_TOKEN }}\n", wc.cloudflare_problems),
     ("deploy", '            echo "::notice title=Cloudflare Pages skipped::$message"\n', "",
      wc.cloudflare_problems),
-    ("deploy", "    permissions: {} # the artifact",
-     "    permissions:\n      contents: write # the artifact", wc.permission_problems),
+    ("deploy", "      contents: read # check out .github/cloudflare",
+     "      contents: write # check out .github/cloudflare", wc.permission_problems),
 ]
 
 
@@ -158,3 +168,35 @@ def test_each_check_catches_a_broken_workflow(tmp_path: Path, name, old, new, ch
     broken = tmp_path / source.name
     broken.write_text(text.replace(old, new), encoding="utf-8")
     assert check(broken) != [], f"{check.__name__} did not notice {old!r} -> {new!r}"
+
+
+def test_wrangler_and_everything_under_it_are_locked():
+    assert wc.wrangler_lock_problems() == []
+
+
+def _lock_breakages() -> list:
+    def drop_integrity(lock: dict) -> None:
+        del lock["packages"]["node_modules/esbuild"]["integrity"]
+
+    def other_wrangler(lock: dict) -> None:
+        lock["packages"]["node_modules/wrangler"]["version"] = "4.0.0"
+
+    def caret(manifest: dict) -> None:
+        manifest["dependencies"]["wrangler"] = "^4.164.0"
+
+    return [("package-lock.json", drop_integrity), ("package-lock.json", other_wrangler),
+            ("package.json", caret), ("package-lock.json", None)]
+
+
+@pytest.mark.parametrize(("name", "change"), _lock_breakages(),
+                         ids=["no-integrity", "other-version", "range", "no-lockfile"])
+def test_the_lock_check_catches_a_loose_wrangler(tmp_path: Path, name, change):
+    for file in ("package.json", "package-lock.json"):
+        (tmp_path / file).write_bytes((wc.CLOUDFLARE_DIR / file).read_bytes())
+    if change is None:
+        (tmp_path / name).unlink()
+    else:
+        doc = json.loads((tmp_path / name).read_text())
+        change(doc)
+        (tmp_path / name).write_text(json.dumps(doc))
+    assert wc.wrangler_lock_problems(tmp_path) != []

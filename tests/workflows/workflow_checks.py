@@ -5,6 +5,7 @@ They take a path so the tests can run them on the real workflows and on broken c
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -300,7 +301,11 @@ def ci_setup_problems(path: Path) -> list[str]:
 # --- the second host: Cloudflare Pages ------------------------------------------------------------
 
 CLOUDFLARE_SECRETS = ("CLOUDFLARE_API_TOKEN", "CLOUDFLARE_ACCOUNT_ID")
-WRANGLER = re.compile(r"\bnpx --yes wrangler@\d+\.\d+\.\d+ pages deploy site\b")
+CLOUDFLARE_DIR = ROOT / ".github" / "cloudflare"  # Wrangler's package.json and package-lock.json
+# The Wrangler that `npm ci` installed from that lockfile, never one npx resolves on the fly.
+WRANGLER = re.compile(r"^\.github/cloudflare/node_modules/\.bin/wrangler pages deploy site\b")
+WRANGLER_INSTALL = re.compile(r"^npm ci --ignore-scripts(?: --no-audit| --no-fund)* "
+                              r"--prefix \.github/cloudflare$")
 
 
 def cloudflare_settings_step(path: Path) -> dict | None:
@@ -346,7 +351,15 @@ def cloudflare_problems(path: Path) -> list[str]:
             bad.append(f"step {s.get('name')!r} does not run only when {gate}")
     deploy = [s for s in later if WRANGLER.search(str(s.get("run", "")))]
     if len(deploy) != 1:
-        bad.append("no single step runs `npx --yes wrangler@X.Y.Z pages deploy site`")
+        bad.append("no single step runs the locked `.github/cloudflare/node_modules/.bin/wrangler "
+                   "pages deploy site`")
+    install = [i for i, s in enumerate(all_steps)
+               if WRANGLER_INSTALL.match(str(s.get("run", "")).strip())]
+    if len(install) != 1 or (deploy and install[0] > all_steps.index(deploy[0])):
+        bad.append("no single step before the deploy runs `npm ci --ignore-scripts --prefix "
+                   ".github/cloudflare`")
+    if "npx" in str(job) or "npm install" in str(job):
+        bad.append("job cloudflare resolves packages outside the lockfile (npx or npm install)")
     for s in all_steps:
         text = str(s)
         for name in CLOUDFLARE_SECRETS:
@@ -369,3 +382,27 @@ def run_cloudflare_settings(path: Path, env: dict[str, str], tmp: Path) -> tuple
                                "GITHUB_STEP_SUMMARY": str(summary), **env})
     assert done.returncode == 0, done.stderr
     return output.read_text(), summary.read_text(), done.stdout
+
+
+def wrangler_lock_problems(folder: Path = CLOUDFLARE_DIR) -> list[str]:
+    """Wrangler at one exact version, and every package under it locked by version and hash."""
+    try:
+        manifest = json.loads((folder / "package.json").read_text(encoding="utf-8"))
+        lock = json.loads((folder / "package-lock.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        return [f"{folder}: no readable package.json and package-lock.json ({exc})"]
+    wanted = manifest.get("dependencies") or {}
+    version = wanted.get("wrangler", "")
+    bad = []
+    if set(wanted) != {"wrangler"} or not re.fullmatch(r"\d+\.\d+\.\d+", version):
+        bad.append(f"package.json must depend on wrangler alone at an exact X.Y.Z, not {wanted}")
+    packages = lock.get("packages") or {}
+    if lock.get("lockfileVersion") != 3 or (packages.get("") or {}).get("dependencies") != wanted:
+        bad.append("package-lock.json is not a v3 lockfile made from this package.json")
+    if (packages.get("node_modules/wrangler") or {}).get("version") != version:
+        bad.append(f"package-lock.json does not lock wrangler {version}")
+    loose = [name for name, entry in packages.items() if name and not (
+        str(entry.get("integrity", "")).startswith("sha512-") and entry.get("version"))]
+    if loose or len(packages) < 2:
+        bad.append(f"package-lock.json has packages without a version and sha512 hash: {loose}")
+    return bad
