@@ -55,3 +55,55 @@ def groups_of(reading: Reading | None, learned: dict[str, str] | None = None
     if reading is not None and reading.components_known:
         found.update({c.id: c.group for c in reading.components if c.group})
     return tuple(sorted(found.items()))
+
+
+# -- a feed: components named only, no ids, no groups ---------------------------------------
+# A feed's components are the names its open entries list (README, "How the status works").
+# Under a set scope, a name is placed by scope_components, or by the groups a reading with
+# groups (the native JSON) gave that name: one name can sit in several groups ("Login" in APIs
+# and in ChatGPT), and then it is placed only when every one of them is in the scope or none is.
+
+def whole_page(settings: Settings) -> bool:
+    return not settings.scope_groups and not settings.scope_components
+
+
+def learn_group_names(reading: Reading, names: dict[str, tuple[str, ...]] | None,
+                      settings: Settings) -> Reading:
+    """The feed reading with each component the learned `names` place given that group."""
+    if reading.components_known or any(c.group for c in reading.components) or not names:
+        return reading
+    scope = {g.casefold() for g in settings.scope_groups}
+    placed = []
+    for c in reading.components:
+        groups = names.get(c.name, ())
+        inside = {g.casefold() in scope for g in groups}
+        placed.append(dataclasses.replace(c, group=groups[0]) if len(inside) == 1 else c)
+    return dataclasses.replace(reading, components=tuple(placed))
+
+
+def unplaced(reading: Reading, settings: Settings) -> tuple[Component, ...]:
+    """A feed's components that a set scope cannot place (see `learn_group_names`)."""
+    if reading.components_known or whole_page(settings):
+        return ()
+    return tuple(c for c in reading.components if c.group is None and not in_scope(c, settings))
+
+
+def why_unplaced(component: Component, names: dict[str, tuple[str, ...]] | None) -> str:
+    groups = (names or {}).get(component.name, ())
+    if len(groups) > 1:
+        return f"{component.name!r} (a name in more than one group: {', '.join(groups)})"
+    return f"{component.name!r} (no reading with groups named it)"
+
+
+def group_names_of(reading: Reading | None, learned: dict[str, tuple[str, ...]] | None = None
+                   ) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """What to keep for the next build: component name -> its groups, the learned mapping
+    updated by this reading's groups (each name it lists, with every group it sits in)."""
+    found = dict(learned or {})
+    if reading is not None and reading.components_known:
+        seen: dict[str, set[str]] = {}
+        for c in reading.components:
+            if c.group:
+                seen.setdefault(c.name, set()).add(c.group)
+        found.update({name: tuple(sorted(groups)) for name, groups in seen.items()})
+    return tuple(sorted(found.items()))
