@@ -18,8 +18,8 @@ from datetime import datetime, timedelta
 
 from .model import (Component, Incident, IncidentStatus, Maintenance, MaintenanceStatus, Reading,
                     State, utc)
-from .scope import (group_names_of, groups_of, in_scope, learn_group_names, learn_groups,
-                    unplaced, unplaced_note, whole_page, why_unplaced)
+from .scope import (feed_scope_rule, group_names_of, groups_of, in_scope, learn_group_names,
+                    learn_groups, named, toucher, unplaced_note, whole_page)
 from .settings import Settings
 
 LIVE, STALE, UNKNOWN = "live", "stale", "unknown"
@@ -167,7 +167,7 @@ def decide(reading: Reading | None, settings: Settings, *, built_at: datetime,
     scope = tuple(c for c in components if in_scope(c, settings))
     scope_ids = {c.id for c in scope}
     notes += tuple(n for cid, n in disagreements.items() if cid in scope_ids)
-    touches = _toucher(reading, components, scope_ids, settings)
+    touches = toucher(reading, components, scope_ids, settings)
     counted = tuple(i for i in reading.incidents if i.status.says_open)
     unread = _unread(reading, built_at, settings)
     incidents = _ordered(counted + unread, touches)
@@ -176,47 +176,14 @@ def decide(reading: Reading | None, settings: Settings, *, built_at: datetime,
     if not reading.components_known:
         notes += ("the incident feed does not list every component: the verdict comes from "
                   "its open incidents",)
-        verdict, notes = _feed_scope_rule(verdict, notes, counted, reading, settings,
-                                          learned_names)
+        verdict, notes = feed_scope_rule(verdict, notes, counted, reading, settings,
+                                         learned_names)
     verdict, notes = _unread_rule(reading, verdict, notes, counted,
-                                  tuple(i for i in unread if touches(_named(i))))
+                                  tuple(i for i in unread if touches(named(i))))
     return Status(verdict, LIVE if live else STALE, built_at, reading, scope, incidents,
                   maintenances, _other_groups(components, settings), notes, components,
                   groups_of(reading, learned), group_names_of(reading, learned_names),
                   any(cid in scope_ids for cid in disagreements))
-
-
-def _toucher(reading: Reading, components: tuple[Component, ...], scope_ids: set[str],
-             settings: Settings) -> Callable[[tuple[str, ...]], bool]:
-    """Whether an incident or maintenance naming these components may concern the scope.
-    In a feed under a set scope, only a name placed outside the scope is known not to."""
-    if reading.components_known or whole_page(settings):
-        return lambda ids: _touches(ids, scope_ids)
-    outside = {c.id for c in components if c.group is not None and c.id not in scope_ids}
-    return lambda ids: not ids or any(i not in outside for i in ids)
-
-
-def _feed_scope_rule(verdict: State, notes: tuple[str, ...], counted: tuple[Incident, ...],
-                     reading: Reading, settings: Settings,
-                     names: dict[str, tuple[str, ...]] | None) -> tuple[State, tuple[str, ...]]:
-    """A feed under a set scope: an open incident naming no component, or components it
-    cannot place, leaves the verdict unknown unless an in-scope component already says worse;
-    either way the note names them."""
-    if whole_page(settings):
-        return verdict, notes
-    lost = [c for c in unplaced(reading, settings) if any(c.id in _named(i) for i in counted)]
-    nameless = [i.name for i in counted if not _named(i)]
-    if not lost and not nameless:
-        return verdict, notes
-    subject = settings.subject
-    if lost:
-        shown = ", ".join(why_unplaced(c, names) for c in lost[:10])
-        notes += (f"an open incident names components that cannot be placed in the scope: "
-                  f"{shown}: cannot tell whether {subject} is affected",)
-    if nameless:
-        notes += (f"an open incident names no component: cannot tell whether {subject} is "
-                  f"affected ({', '.join(repr(n) for n in nameless[:3])})",)
-    return (verdict if verdict.disrupts else State.UNKNOWN), notes
 
 
 def _unread(reading: Reading, now: datetime, settings: Settings) -> tuple[Incident, ...]:
@@ -266,7 +233,7 @@ def _worst(reading: Reading, scope: tuple[Component, ...], counted: tuple[Incide
                   if c.state is not State.UNKNOWN]
         worst = State.worst(listed, default=State.OPERATIONAL)
         ids = {c.id for c in scope}
-        ours = counted if whole else [i for i in counted if ids.intersection(_named(i))]
+        ours = counted if whole else [i for i in counted if ids.intersection(named(i))]
         if ours and worst is State.OPERATIONAL:
             worst = State.DEGRADED
     in_progress = any(m.status is MaintenanceStatus.IN_PROGRESS for m in maintenances)
@@ -275,22 +242,11 @@ def _worst(reading: Reading, scope: tuple[Component, ...], counted: tuple[Incide
     return worst
 
 
-def _touches(component_ids: tuple[str, ...], scope_ids: set[str]) -> bool:
-    # Statuspage incidents and maintenances often name no components: they may be ours.
-    return not component_ids or not scope_ids or bool(scope_ids.intersection(component_ids))
-
-
-def _named(incident: Incident) -> tuple[str, ...]:
-    """Every component the incident names: listed as affected, or in a (timed) impact."""
-    return tuple(dict.fromkeys(incident.component_ids
-                               + tuple(i.component_id for i in incident.impacts)))
-
-
 def _ordered(incidents: tuple[Incident, ...], touches: Callable[[tuple[str, ...]], bool]
              ) -> tuple[Incident, ...]:
     """Open incidents, those touching the scope first; shown whatever the indicator says."""
-    ours = [i for i in incidents if touches(_named(i))]
-    others = [i for i in incidents if not touches(_named(i))]
+    ours = [i for i in incidents if touches(named(i))]
+    others = [i for i in incidents if not touches(named(i))]
     return tuple(ours + others)
 
 
