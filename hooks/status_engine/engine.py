@@ -46,11 +46,13 @@ def check(settings: Settings, *, cache_dir: Path, offline: bool = False, persist
     reading: Reading | None = None
     failures: list[str] = []
     learned = store.load_component_groups(cache_dir)
+    names = store.load_component_group_names(cache_dir)
     if offline:
         log.info("status: offline (STATUS_OFFLINE): not fetching")
     else:
         reading, failures = _first_usable(settings, clock, log, fetch, deadline, learned)
-    result = _status(settings, reading, failures, cache_dir, clock, log, persist, learned)
+    result = _status(settings, reading, failures, cache_dir, clock, log, persist,
+                     (learned, names))
     extra = [] if offline else _history_readings(settings, reading, clock, log, fetch, deadline)
     readings = [r for r in [reading, *extra] if r is not None]
     history, saved = _history(settings, cache_dir, readings, clock(), log, persist)
@@ -59,10 +61,13 @@ def check(settings: Settings, *, cache_dir: Path, offline: bool = False, persist
 
 def _status(settings: Settings, reading: Reading | None, failures: list[str], cache_dir: Path,
             clock: Callable[[], datetime], log: logging.Logger, persist: bool,
-            learned: dict[str, str]) -> Result:
-    """The Result for a live reading, else for last-known-good (stale) or nothing (unknown)."""
+            learning: tuple[dict[str, str], dict[str, tuple[str, ...]]]) -> Result:
+    """The Result for a live reading, else for last-known-good (stale) or nothing (unknown).
+    `learning`: the groups learned by component id and by component name."""
+    learned, names = learning
     if reading is not None:
-        status = decide(reading, settings, built_at=clock(), live=True, learned=learned)
+        status = decide(reading, settings, built_at=clock(), live=True, learned=learned,
+                        learned_names=names)
         for note in status.notes:
             # A disagreement is upstream contradicting itself: worth a warning; the rest
             # explain a verdict the page shows anyway.
@@ -74,7 +79,7 @@ def _status(settings: Settings, reading: Reading | None, failures: list[str], ca
     notes = ("the latest check failed: " + failures[-1],) if failures else ()
     fallback = _last_known_good(cache_dir, log)
     status = decide(fallback, settings, built_at=clock(), live=False, notes=notes,
-                    learned=learned)
+                    learned=learned, learned_names=names)
     if status.freshness == "stale":
         log.warning("status: showing the last known reading from %s (%s old), marked stale",
                     fallback.source if fallback else "?", f"{status.age_seconds}s")

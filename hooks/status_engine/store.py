@@ -92,6 +92,21 @@ def load_component_groups(cache_dir: Path) -> dict[str, str]:
     return {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, str) and v}
 
 
+def load_component_group_names(cache_dir: Path) -> dict[str, tuple[str, ...]]:
+    """component name -> every group it sits in, learned like `load_component_groups` (for a
+    feed, which names components only); empty when there is none, as in a snapshot written
+    before names were kept, or when it cannot be read."""
+    try:
+        data = json.loads((cache_dir / LAST_KNOWN_GOOD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    found = data.get("component_group_names") if isinstance(data, dict) else None
+    if not isinstance(found, dict):
+        return {}
+    return {k: tuple(v) for k, v in found.items() if isinstance(k, str) and isinstance(v, list)
+            and v and all(isinstance(g, str) and g for g in v)}
+
+
 def save_last_known_good(cache_dir: Path, snapshot: dict[str, Any]) -> None:
     """Save a status.json document that holds a usable reading; refuse one that does not."""
     reading_from_snapshot(snapshot)

@@ -12,12 +12,14 @@ nothing else readable decides, the verdict is unknown, never operational.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .model import (Component, Incident, IncidentStatus, Maintenance, MaintenanceStatus, Reading,
                     State, utc)
-from .scope import groups_of, in_scope, learn_groups, unplaced_note
+from .scope import (feed_scope_rule, group_names_of, groups_of, in_scope, learn_group_names,
+                    learn_groups, named, toucher, unplaced_note, whole_page)
 from .settings import Settings
 
 LIVE, STALE, UNKNOWN = "live", "stale", "unknown"
@@ -49,6 +51,8 @@ class Status:
     # component id -> group, learned from a reading that had groups; kept with last-known-good
     # so a later source without groups (OpenAI's summary.json) can still be scoped.
     component_groups: tuple[tuple[str, str], ...] = ()
+    # component name -> every group it sits in, learned likewise, to scope a feed (names only).
+    component_group_names: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # Set when the page's own state and an open incident disagree about a component in scope.
     disagreement: bool = False
 
@@ -139,9 +143,11 @@ def effective_components(reading: Reading, now: datetime
 
 def decide(reading: Reading | None, settings: Settings, *, built_at: datetime,
            live: bool, notes: tuple[str, ...] = (),
-           learned: dict[str, str] | None = None) -> Status:
+           learned: dict[str, str] | None = None,
+           learned_names: dict[str, tuple[str, ...]] | None = None) -> Status:
     """The verdict for `reading`, fetched just now (`live`) or taken from last-known-good.
-    `learned` maps component ids to groups, for a source that has none (see `learn_groups`)."""
+    `learned` maps component ids to groups, for a source that has none (see `learn_groups`);
+    `learned_names` maps names to their groups, for a feed (see `learn_group_names`)."""
     built_at = utc(built_at)
     if reading is None:
         return Status(State.UNKNOWN, UNKNOWN, built_at, notes=(
@@ -153,7 +159,7 @@ def decide(reading: Reading | None, settings: Settings, *, built_at: datetime,
             *notes, f"the last known reading is {minutes} minutes old, past the "
                     f"{settings.max_age_minutes}-minute limit"))
     notes += unplaced_note(reading, learned)
-    reading = learn_groups(reading, learned)
+    reading = learn_group_names(learn_groups(reading, learned), learned_names, settings)
     problem = scope_problem(reading, settings)
     if problem:
         return Status(State.UNKNOWN, UNKNOWN, built_at, notes=(*notes, problem))
@@ -161,19 +167,22 @@ def decide(reading: Reading | None, settings: Settings, *, built_at: datetime,
     scope = tuple(c for c in components if in_scope(c, settings))
     scope_ids = {c.id for c in scope}
     notes += tuple(n for cid, n in disagreements.items() if cid in scope_ids)
+    touches = toucher(reading, components, scope_ids, settings)
     counted = tuple(i for i in reading.incidents if i.status.says_open)
     unread = _unread(reading, built_at, settings)
-    incidents = _ordered(counted + unread, scope_ids)
-    maintenances = _current_maintenances(reading.maintenances, scope_ids, built_at)
-    verdict = _worst(reading, scope, counted, maintenances)
+    incidents = _ordered(counted + unread, touches)
+    maintenances = _current_maintenances(reading.maintenances, touches, built_at)
+    verdict = _worst(reading, scope, counted, maintenances, whole_page(settings))
     if not reading.components_known:
         notes += ("the incident feed does not list every component: the verdict comes from "
                   "its open incidents",)
+        verdict, notes = feed_scope_rule(verdict, notes, counted, reading, settings,
+                                         learned_names)
     verdict, notes = _unread_rule(reading, verdict, notes, counted,
-                                  tuple(i for i in unread if _touches(_named(i), scope_ids)))
+                                  tuple(i for i in unread if touches(named(i))))
     return Status(verdict, LIVE if live else STALE, built_at, reading, scope, incidents,
                   maintenances, _other_groups(components, settings), notes, components,
-                  groups_of(reading, learned),
+                  groups_of(reading, learned), group_names_of(reading, learned_names),
                   any(cid in scope_ids for cid in disagreements))
 
 
@@ -208,7 +217,7 @@ def _unread_rule(reading: Reading, verdict: State, notes: tuple[str, ...],
 
 
 def _worst(reading: Reading, scope: tuple[Component, ...], counted: tuple[Incident, ...],
-           maintenances: tuple[Maintenance, ...]) -> State:
+           maintenances: tuple[Maintenance, ...], whole: bool) -> State:
     if reading.components_known:
         known = [c.state for c in scope if c.state is not State.UNKNOWN]
         if not known:
@@ -218,10 +227,14 @@ def _worst(reading: Reading, scope: tuple[Component, ...], counted: tuple[Incide
             # "Fine, except one we cannot read" is not "operational".
             return State.UNKNOWN
     else:
-        # A feed names only the components of open incidents, with no group.
-        listed = [c.state for c in reading.components if c.state is not State.UNKNOWN]
+        # A feed names only the components of open incidents, with no group: under a set
+        # scope only those placed in it count (the rest: `_feed_scope_rule`).
+        listed = [c.state for c in (reading.components if whole else scope)
+                  if c.state is not State.UNKNOWN]
         worst = State.worst(listed, default=State.OPERATIONAL)
-        if counted and worst is State.OPERATIONAL:
+        ids = {c.id for c in scope}
+        ours = counted if whole else [i for i in counted if ids.intersection(named(i))]
+        if ours and worst is State.OPERATIONAL:
             worst = State.DEGRADED
     in_progress = any(m.status is MaintenanceStatus.IN_PROGRESS for m in maintenances)
     if worst is State.OPERATIONAL and in_progress:
@@ -229,29 +242,20 @@ def _worst(reading: Reading, scope: tuple[Component, ...], counted: tuple[Incide
     return worst
 
 
-def _touches(component_ids: tuple[str, ...], scope_ids: set[str]) -> bool:
-    # Statuspage incidents and maintenances often name no components: they may be ours.
-    return not component_ids or not scope_ids or bool(scope_ids.intersection(component_ids))
-
-
-def _named(incident: Incident) -> tuple[str, ...]:
-    """Every component the incident names: listed as affected, or in a (timed) impact."""
-    return tuple(dict.fromkeys(incident.component_ids
-                               + tuple(i.component_id for i in incident.impacts)))
-
-
-def _ordered(incidents: tuple[Incident, ...], scope_ids: set[str]) -> tuple[Incident, ...]:
+def _ordered(incidents: tuple[Incident, ...], touches: Callable[[tuple[str, ...]], bool]
+             ) -> tuple[Incident, ...]:
     """Open incidents, those touching the scope first; shown whatever the indicator says."""
-    ours = [i for i in incidents if _touches(_named(i), scope_ids)]
-    others = [i for i in incidents if not _touches(_named(i), scope_ids)]
+    ours = [i for i in incidents if touches(named(i))]
+    others = [i for i in incidents if not touches(named(i))]
     return tuple(ours + others)
 
 
-def _current_maintenances(items: tuple[Maintenance, ...], scope_ids: set[str],
+def _current_maintenances(items: tuple[Maintenance, ...],
+                          touches: Callable[[tuple[str, ...]], bool],
                           now: datetime) -> tuple[Maintenance, ...]:
     kept = []
     for m in items:
-        if not _touches(m.component_ids, scope_ids):
+        if not touches(m.component_ids):
             continue
         if m.status in (MaintenanceStatus.IN_PROGRESS, MaintenanceStatus.VERIFYING) \
                 or _soon(m, now):

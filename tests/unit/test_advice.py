@@ -18,11 +18,13 @@ from status_engine.settings import Settings
 from status_engine.verdict import decide
 
 SETTINGS = Settings(status_page="https://status.example.com")
+WHOLE_PAGE = Settings(status_page="https://status.example.com", scope_groups=(),
+                      scope_components=())
 
 
-def advice(r, **kwargs) -> str:
-    status = decide(r, SETTINGS, built_at=NOW, **({"live": True} | kwargs))
-    soup = BeautifulSoup(summary_html(status, SETTINGS), "html.parser")
+def advice(r, settings: Settings = SETTINGS, **kwargs) -> str:
+    status = decide(r, settings, built_at=NOW, **({"live": True} | kwargs))
+    soup = BeautifulSoup(summary_html(status, settings), "html.parser")
     return " ".join(soup.find(class_="status-summary__advice").get_text(" ").split())
 
 
@@ -88,8 +90,9 @@ def test_no_reading_advice():
 
 
 def test_a_feed_incident_without_components_says_to_check_the_page():
+    # Whole-page scope: the open incident counts (under the ChatGPT scope it is unknown).
     text = advice(reading(incidents=(incident(name="Errors for some users"),),
-                          components_known=False))
+                          components_known=False), WHOLE_PAGE)
     assert "open incident (Errors for some users)" in text
     assert "nothing to fix" not in text
 
@@ -111,3 +114,47 @@ def test_component_names_in_advice_are_escaped(name):
     assert "<script>" not in html and '" onmouseover' not in html
     soup = BeautifulSoup(html, "html.parser")
     assert name in soup.find(class_="status-summary__advice").get_text()
+
+
+# -- the advice never contradicts the summary (review of issue 9, finding 3) -----------------
+FEED_MAINTENANCE = reading(maintenances=(maintenance(MaintenanceStatus.IN_PROGRESS),),
+                           components_known=False)
+
+
+@pytest.mark.parametrize("r, settings, verdict, says, never", [
+    # (a) an open incident naming no component, every ChatGPT part operational
+    (reading(comp("Conversations"), incidents=(incident(),)), SETTINGS, "operational",
+     ["open incident (Elevated errors)", "no ChatGPT part is marked affected",
+      "check the official status page"], ["no problem", "probably local"]),
+    # (a) an open incident naming only a part outside the scope
+    (reading(comp("Conversations"), comp("Images", State.MAJOR_OUTAGE, group="APIs"),
+             incidents=(incident(component_ids=("APIs-Images",)),)), SETTINGS, "operational",
+     ["open incident (Elevated errors)", "no ChatGPT part is marked affected"],
+     ["no problem", "probably local"]),
+    # (b) a maintenance in progress that names no component
+    (reading(comp("Conversations"), comp("Login"),
+             maintenances=(maintenance(MaintenanceStatus.IN_PROGRESS),)), SETTINGS,
+     "maintenance", ["Planned maintenance is in progress (Database upgrade)",
+                     "Conversations and Login are reported working."], ["open incident"]),
+    # (c) a feed with a maintenance in progress and no incident
+    (FEED_MAINTENANCE, SETTINGS, "maintenance",
+     ["Planned maintenance is in progress (Database upgrade)"], ["open incident"]),
+    (FEED_MAINTENANCE, WHOLE_PAGE, "maintenance",
+     ["Planned maintenance is in progress (Database upgrade)"], ["open incident"]),
+    # a feed's open incident that the ChatGPT scope cannot place: unknown, and named
+    (reading(incidents=(incident(),), components_known=False), SETTINGS, "unknown",
+     ["We cannot tell the current state of ChatGPT", "open incident (Elevated errors)"],
+     ["no problem", "nothing to fix"]),
+    # nothing open at all: the plain operational advice stays
+    (reading(comp("Conversations"), incidents=(incident(status=IncidentStatus.RESOLVED),)),
+     SETTINGS, "operational", ["OpenAI reports no problem with ChatGPT", "probably local"],
+     ["open incident"]),
+])
+def test_the_advice_never_contradicts_the_summary(r, settings, verdict, says, never):
+    status = decide(r, settings, built_at=NOW, live=True)
+    assert status.verdict.value == verdict, status.notes
+    text = advice(r, settings)
+    for words in says:
+        assert words in text, (words, text)
+    for words in never:
+        assert words not in text, (words, text)

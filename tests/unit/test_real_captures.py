@@ -18,7 +18,7 @@ from sitebuild import FIXTURES
 from status_engine import formats
 from status_engine.errors import UpstreamError
 from status_engine.settings import Settings
-from status_engine.scope import groups_of
+from status_engine.scope import group_names_of, groups_of
 from status_engine.verdict import decide
 
 REAL = FIXTURES / "real"
@@ -42,6 +42,10 @@ ROW_KEYS = {"file", "page", "format", "origin", "read_at", "read_at_source", "sc
 # this native capture (`expected_with_learned_scope`, the true reading). Its public origin could
 # not be traced (see README), so it stays outside real/.
 COMPAT_SUMMARY = "openai_compat-summary_"
+# OpenAI's incident.io feed names components without groups: under the ChatGPT scope a name
+# counts only when the native capture placed it (review of issue 9, finding 1). Read twice too.
+OPENAI_FEED = "openai_rss_"
+LEARNED_ROWS = (COMPAT_SUMMARY, OPENAI_FEED)
 LEARNED_KEY = "expected_with_learned_scope"
 NATIVE = FIXTURES / "incidentio_real_2026-09_operational.json"
 
@@ -60,7 +64,14 @@ def learned_groups(when: datetime) -> dict[str, str]:
     return dict(groups_of(reading))
 
 
-def engine_verdict(path: Path, row: dict, learned: dict[str, str] | None = None
+def learned_names(when: datetime) -> dict[str, tuple[str, ...]]:
+    """component name -> groups, as the engine learns it from the native capture."""
+    reading = formats.parse(NATIVE.read_bytes(), "application/json", NATIVE.name, when)
+    return dict(group_names_of(reading))
+
+
+def engine_verdict(path: Path, row: dict, learned: dict[str, str] | None = None,
+                   names: dict[str, tuple[str, ...]] | None = None
                    ) -> tuple[str, tuple[str, ...]]:
     """What the engine answers for this capture, read at the row's instant, and why.
 
@@ -72,7 +83,8 @@ def engine_verdict(path: Path, row: dict, learned: dict[str, str] | None = None
         reading = formats.parse(path.read_bytes(), CONTENT_TYPES[path.suffix], path.name, when)
     except UpstreamError as exc:
         return "unknown", (f"not readable: {exc}",)
-    status = decide(reading, SCOPES[row["scope"]], built_at=when, live=True, learned=learned)
+    status = decide(reading, SCOPES[row["scope"]], built_at=when, live=True, learned=learned,
+                    learned_names=names)
     return status.verdict.value, status.notes
 
 
@@ -88,9 +100,15 @@ def _compat_rows() -> list[dict]:
     return [row for row in _rows() if row["file"].startswith(COMPAT_SUMMARY)]
 
 
-@pytest.mark.parametrize("row", _compat_rows(), ids=lambda row: row["file"])
-def test_compat_summary_with_learned_scope_gives_the_true_reading(row):
-    verdict, notes = engine_verdict(REAL / row["file"], row, learned_groups(read_at(row)))
+def _learned_rows() -> list[dict]:
+    return [row for row in _rows() if row["file"].startswith(LEARNED_ROWS)]
+
+
+@pytest.mark.parametrize("row", _learned_rows(), ids=lambda row: row["file"])
+def test_with_learned_scope_gives_the_true_reading(row):
+    when = read_at(row)
+    verdict, notes = engine_verdict(REAL / row["file"], row, learned_groups(when),
+                                    learned_names(when))
     assert verdict in row[LEARNED_KEY], (
         f"{row['file']}: with the ids learned from {NATIVE.name} the engine says {verdict!r}, "
         f"expected one of {row[LEARNED_KEY]} ({row['reason']}); engine notes: {notes}")
@@ -118,6 +136,21 @@ def test_components_with_unlearned_ids_are_named(row):
                          f"the engine's notes: {missing}; notes: {notes}")
 
 
+@pytest.mark.parametrize("row", [r for r in _rows() if r["file"].startswith(OPENAI_FEED)],
+                         ids=lambda row: row["file"])
+def test_feed_components_the_native_capture_cannot_place_are_named(row):
+    """An open entry's component that no reading with groups named cannot be placed in the
+    ChatGPT scope: the verdict is then unknown, and the note names it."""
+    when = read_at(row)
+    names = learned_names(when)
+    reading = formats.parse((REAL / row["file"]).read_bytes(), CONTENT_TYPES[".rss"], "f", when)
+    unplaced = [c.name for c in reading.components if c.name not in names]
+    assert unplaced, "the row's reason says the open entry names an unlearned component"
+    _verdict, notes = engine_verdict(REAL / row["file"], row, learned_groups(when), names)
+    text = " ".join(notes)
+    assert all(repr(n) in text for n in unplaced), (unplaced, notes)
+
+
 def test_native_capture_teaches_chatgpt_ids():
     """The learned-scope rows mean something only if the native capture names ChatGPT's ids."""
     chatgpt = [cid for cid, group in learned_groups(read_at(_compat_rows()[0])).items()
@@ -135,12 +168,16 @@ def test_every_capture_has_a_row_and_every_row_a_capture():
 
 @pytest.mark.parametrize("row", _rows(), ids=lambda row: row["file"])
 def test_row_is_complete(row):
-    keys = ROW_KEYS | ({LEARNED_KEY} if row["file"].startswith(COMPAT_SUMMARY) else set())
+    keys = ROW_KEYS | ({LEARNED_KEY} if row["file"].startswith(LEARNED_ROWS) else set())
     assert set(row) == keys, f"{row.get('file')}: keys {sorted(set(row) ^ keys)}"
     if row["file"].startswith(COMPAT_SUMMARY):
         # No group fields: without learned ids only `unknown` is honest; with them, never.
         assert row["scope"] == "chatgpt" and row["expected"] == ["unknown"], row["expected"]
         assert row[LEARNED_KEY] and set(row[LEARNED_KEY]) <= VERDICTS - {"unknown"}, row
+    if row["file"].startswith(OPENAI_FEED):
+        # No groups either: without learned names only `unknown` is honest.
+        assert row["scope"] == "chatgpt" and row["expected"] == ["unknown"], row["expected"]
+        assert row[LEARNED_KEY] and set(row[LEARNED_KEY]) <= VERDICTS, row
     origin = row["origin"]
     assert re.fullmatch(r"[\w.-]+/[\w.-]+", origin["repo"]), origin
     assert origin["path"].strip(), origin
@@ -173,8 +210,9 @@ def readme_table(rows: list[dict]) -> str:
 def _expected_cell(row: dict) -> str:
     text = " or ".join(row["expected"])
     if LEARNED_KEY in row:
-        text = (f"{text} without learned ids; {' or '.join(row[LEARNED_KEY])} with the ids "
-                f"learned from `{NATIVE.name}`")
+        what = "names" if row["file"].startswith(OPENAI_FEED) else "ids"
+        text = (f"{text} without learned {what}; {' or '.join(row[LEARNED_KEY])} with the "
+                f"{what} learned from `{NATIVE.name}`")
     return text
 
 

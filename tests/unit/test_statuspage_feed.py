@@ -182,3 +182,28 @@ def test_bold_prose_is_not_an_update():
     assert [u.status for u in incident.updates] == ["investigating"]
     assert "retries may fail" in incident.updates[0].text
     assert "read this" in incident.updates[0].text
+
+
+@pytest.mark.parametrize("body", [
+    # An older update of the incident uses a maintenance word: the standing status is open.
+    update("Investigating", 27, "11:00", "Errors again.") + update("Scheduled", 27, "10:00", "x"),
+    # A maintenance word quoted inside an update's text, inline and opening a paragraph.
+    update("Investigating", 27, "11:00", "Maintenance <strong>Completed</strong> - earlier.")
+    + "<p><strong>Completed</strong> - quoted</p>",
+    update("Identified", 27, "11:00", "Found it.<p><strong>Resolved</strong> - quoted</p>"),
+])
+def test_an_open_incident_with_a_maintenance_word_elsewhere_stays_an_open_incident(body):
+    reading = read(atom(("i", "Errors", body)))
+    assert reading.maintenances == ()
+    [incident] = reading.incidents
+    assert incident.status.says_open
+    status = decide(reading, WHOLE_PAGE, built_at=NOW, live=True)
+    assert status.verdict is State.DEGRADED and status.incident is not None
+
+
+def test_a_maintenance_with_an_older_incident_word_stays_a_maintenance():
+    body = update("In progress", 27, "11:00", "Working.") + update("Investigating", 27, "10:00",
+                                                                   "earlier words")
+    reading = read(atom(("m", "Upgrade", body)))
+    [maintenance] = reading.maintenances
+    assert maintenance.status is MaintenanceStatus.IN_PROGRESS and reading.incidents == ()

@@ -121,16 +121,23 @@ def test_no_reading_is_unknown():
     assert (status.verdict, status.freshness, status.checked_at) == (S.UNKNOWN, "unknown", None)
 
 
-@pytest.mark.parametrize("listed, open_, expected", [
-    ((), False, S.OPERATIONAL),
-    ((), True, S.DEGRADED),  # an open incident naming no component is not "operational"
-    ((S.PARTIAL_OUTAGE,), True, S.PARTIAL_OUTAGE),
+@pytest.mark.parametrize("whole, listed, open_, expected", [
+    (True, (), False, S.OPERATIONAL),
+    (True, (), True, S.DEGRADED),  # an open incident naming no component is not "operational"
+    (True, (S.PARTIAL_OUTAGE,), True, S.PARTIAL_OUTAGE),
+    # The ChatGPT scope cannot place a component no reading with groups named, nor tell
+    # whether an incident naming none is ChatGPT's: unknown, never the API's outage.
+    (False, (), False, S.OPERATIONAL),
+    (False, (), True, S.UNKNOWN),
+    (False, (S.PARTIAL_OUTAGE,), True, S.UNKNOWN),
 ])
-def test_feed_reading_decides_from_open_incidents(listed, open_, expected):
-    components = tuple(comp(f"c{i}", s, group=None) for i, s in enumerate(listed))
-    incidents = (incident(),) if open_ else (incident(status=IncidentStatus.RESOLVED),)
+def test_feed_reading_decides_from_open_incidents(whole, listed, open_, expected):
+    components = tuple(comp(f"c{i}", s, group=None, id=f"c{i}") for i, s in enumerate(listed))
+    incidents = ((incident(component_ids=tuple(c.id for c in components)),) if open_
+                 else (incident(status=IncidentStatus.RESOLVED),))
     r = reading(*components, incidents=incidents, components_known=False)
-    status = decide(r, SETTINGS, built_at=NOW, live=True)
+    settings = Settings(scope_groups=(), scope_components=()) if whole else SETTINGS
+    status = decide(r, settings, built_at=NOW, live=True)
     assert status.verdict is expected
     assert any("feed" in n for n in status.notes)
 

@@ -1,4 +1,5 @@
-"""Properties of the verdict over generated Statuspage and incident.io payloads (issue 9, item 8).
+"""Properties of the verdict over generated Statuspage and incident.io payloads, and Statuspage
+history feeds (issue 9, item 8).
 
 1. The verdict is never better than the worst state an open in-scope incident gives a component
    (an `unknown` verdict is better than any outage here: it does not count as honouring it).
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from html import escape
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -187,3 +189,80 @@ def test_a_native_payload_without_affected_components_is_never_read(payload):
     del payload["summary"]["affected_components"]
     with pytest.raises(UpstreamError, match="affected_components"):
         verdict_of(payload)
+
+
+# -- Statuspage history feeds (review of issue 9, finding 2) --------------------------------
+# A feed names no component states: every open entry is in scope (whole page, as for any page
+# that is not OpenAI's). The status that stands is the newest update's word other than "Update";
+# words are read from the update headers only, so the text below quotes status words in bold,
+# inline and opening a paragraph, and must never change an entry's status.
+
+WHOLE_PAGE = Settings(scope_groups=(), scope_components=())
+MAINTENANCE_WORDS = ("Scheduled", "In progress", "Verifying", "Completed")
+HEADER_WORDS = ("Investigating", "Identified", "Monitoring", "Resolved", "Postmortem",
+                *MAINTENANCE_WORDS, "Update", "Paused", "Triage")
+QUOTES = ("Fixed.", "We see errors.", "Maintenance <strong>Completed</strong> - earlier.",
+          "<p><strong>Scheduled</strong> - next week.</p>", "<strong>Resolved</strong> - not yet.",
+          "<p><strong>In progress</strong> - quoted</p>", "<p><strong>Resolved</strong> - x</p>")
+STANDING = {w.lower(): w for w in HEADER_WORDS if w not in ("Update", "Paused", "Triage")}
+
+
+@st.composite
+def statuspage_feeds(draw) -> list[list[tuple[str, str]]]:
+    """Entries, each a timeline of (header word, text), newest first."""
+    timeline = st.lists(st.tuples(st.sampled_from(HEADER_WORDS), st.sampled_from(QUOTES)),
+                        min_size=1, max_size=4)
+    return draw(st.lists(timeline, min_size=1, max_size=3))
+
+
+def feed_body(entries: list[list[tuple[str, str]]], kind: str) -> bytes:
+    items = []
+    for n, timeline in enumerate(entries):
+        html = "".join(
+            f"<p><small>Nov <var data-var='date'>27</var>, <var data-var='time'>"
+            f"{11 - k:02d}:{10 * n:02d}</var> UTC</small><br><strong>{word}</strong> - {text}</p>"
+            for k, (word, text) in enumerate(timeline))
+        link = f"https://status.example.com/incidents/e{n}"
+        if kind == "atom":
+            items.append(f"<entry><id>tag:status.example.com,2005:Incident/{n}</id>"
+                         "<published>2026-11-27T08:00:00Z</published>"
+                         "<updated>2026-11-27T11:30:00Z</updated>"
+                         f"<link rel='alternate' href='{link}'/><title>Entry {n}</title>"
+                         f"<content type='html'>{escape(html)}</content></entry>")
+        else:
+            items.append(f"<item><title>Entry {n}</title><link>{link}</link><guid>{link}</guid>"
+                         "<pubDate>Fri, 27 Nov 2026 11:30:00 +0000</pubDate>"
+                         f"<description>{escape(html)}</description></item>")
+    if kind == "atom":
+        return ("<feed xmlns='http://www.w3.org/2005/Atom'><title>Example</title>"
+                + "".join(items) + "</feed>").encode()
+    return ("<rss version='2.0'><channel><title>Example</title>" + "".join(items)
+            + "</channel></rss>").encode()
+
+
+def standing(timeline: list[tuple[str, str]]) -> str | None:
+    """The status that stands, from the generated headers: the newest word we know that is not
+    "Update" (None when there is none)."""
+    return next((w.lower() for w, _ in timeline if w.lower() in STANDING), None)
+
+
+def feed_verdict(entries: list[list[tuple[str, str]]], kind: str) -> State:
+    reading = formats.parse(feed_body(entries, kind), None, "feed", NOW)
+    return decide(reading, WHOLE_PAGE, built_at=NOW, live=True).verdict
+
+
+@PROPERTY
+@given(statuspage_feeds(), st.sampled_from(["atom", "rss"]))
+def test_a_feed_verdict_is_never_better_than_an_open_entry(entries, kind):
+    """An entry whose standing status is open is an open incident: the verdict is degraded at
+    least, never maintenance, operational or unknown, whatever the text or older updates say."""
+    assume(any(standing(t) in OPEN for t in entries))
+    verdict = feed_verdict(entries, kind)
+    assert verdict.disrupts, (verdict, entries)
+
+
+@PROPERTY
+@given(statuspage_feeds(), st.sampled_from(["atom", "rss"]))
+def test_an_unreadable_feed_status_never_yields_operational(entries, kind):
+    assume(any(standing(t) is None for t in entries))
+    assert feed_verdict(entries, kind) is not State.OPERATIONAL, entries

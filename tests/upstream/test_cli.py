@@ -80,7 +80,12 @@ def test_restore_takes_a_live_sites_reading_and_keeps_a_newer_one(built, project
     done = cli(project, "restore", httpserver.url_for("/"))
     assert done.returncode == 0, done.stderr
     restored = json.loads((project / LKG).read_text())
-    assert restored["checked_at"] == json.loads((site / "status.json").read_text())["checked_at"]
+    published = json.loads((site / "status.json").read_text())
+    assert restored["checked_at"] == published["checked_at"]
+    # The groups learned by id and by name come back with it, for a feed or a group-less source.
+    assert restored["component_group_names"]["Voice mode"] == ["ChatGPT"]
+    assert restored["component_group_names"] == published["component_group_names"]
+    assert restored["component_groups"] == published["component_groups"]
     # A second restore of the same reading leaves the file alone.
     before = (project / LKG).read_bytes()
     assert cli(project, "restore", httpserver.url_for("/")).returncode == 0

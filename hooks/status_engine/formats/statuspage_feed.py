@@ -8,7 +8,9 @@ the date has no year; the body may reach us entity-escaped once more than XML ex
 The status of the entry is the newest update's word, except "Update": that word only adds text,
 so the status it leaves standing is the newest other word of the timeline. A timeline made only
 of "Update"s has no readable status ("unknown"): the verdict shows it as "status unknown" and
-never counts it as open or as resolved.
+never counts it as open or as resolved. The entry is a maintenance when the status that stands
+is a maintenance word: an incident whose older update says "Scheduled", or whose text quotes
+"<strong>Completed</strong> -", stays an incident.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ class TimelineUpdate(NamedTuple):
 class Timeline(NamedTuple):
     updates: tuple[TimelineUpdate, ...]  # newest first, as Statuspage writes them
     status: str  # the status that stands (see the module's docstring), "unknown" if none
-    maintenance: bool  # any update uses a maintenance word
+    maintenance: bool  # the status that stands is a maintenance word
 
 
 def read_timeline(html: str, reference: datetime | None) -> Timeline | None:
@@ -59,6 +61,10 @@ def read_timeline(html: str, reference: datetime | None) -> Timeline | None:
     # start of an incident.io paragraph is prose.
     matches = [m for m in _UPDATE.finditer(html)
                if m.group("date") is not None or token(html_to_text(m.group("word"))) in _WORDS]
+    if any(m.group("date") is not None for m in matches):
+        # Statuspage dates every update's header: an undated bold word opening a paragraph is
+        # then the text of an update (a quote), never a status.
+        matches = [m for m in matches if m.group("date") is not None]
     if not matches:
         return None
     updates = []
@@ -71,7 +77,9 @@ def read_timeline(html: str, reference: datetime | None) -> Timeline | None:
     words = [u.word for u in updates]
     standing = next((w for w in words if w in INCIDENT_WORDS or w in MAINTENANCE_STATUSES),
                     "unknown")
-    return Timeline(tuple(updates), standing, any(w in MAINTENANCE_STATUSES for w in words))
+    maintenance = standing in MAINTENANCE_STATUSES or (
+        standing == "unknown" and any(w in MAINTENANCE_STATUSES for w in words))
+    return Timeline(tuple(updates), standing, maintenance)
 
 
 def _date(text: str, reference: datetime | None) -> datetime | None:

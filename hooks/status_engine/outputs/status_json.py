@@ -41,6 +41,8 @@ def snapshot(status: Status, settings: Settings) -> dict[str, Any]:
         "notes": list(status.notes),
         "disagreement": status.disagreement,
         "component_groups": dict(status.component_groups),
+        "component_group_names": {name: list(groups)
+                                  for name, groups in status.component_group_names},
     }
 
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from ..labels import IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES, STATES
-from ..model import Incident, IncidentStatus, Maintenance, State, isoformat
+from ..model import Incident, IncidentStatus, Maintenance, MaintenanceStatus, State, isoformat
 from ..settings import Settings
 from ..templating import environment, safe_link
 from ..verdict import STALE, UNKNOWN, Status
@@ -68,7 +68,9 @@ def _advice(status: Status) -> dict[str, Any]:
     scope = status.scope if known else status.components
     by_state = {state: [c.name for c in scope if c.state is state] for state in State}
     hit = [c for c in scope if c.state.disrupts]
-    in_scope_incidents = [i for i in status.incidents if i.status.says_open]
+    # Open incidents, those touching the scope first (verdict._ordered): the advice must not
+    # call a verdict "no problem" above one, nor call a maintenance an incident.
+    open_incidents = [i for i in status.incidents if i.status.says_open]
     return {
         "verdict": verdict.value,
         "hit": [{"name": c.name, "label": STATES[c.state].label.lower()}
@@ -79,7 +81,9 @@ def _advice(status: Status) -> dict[str, Any]:
         "working": _some(by_state[State.OPERATIONAL]),
         "unread": _some(by_state[State.UNKNOWN]),
         "components_known": known,
-        "incident": in_scope_incidents[0].name if in_scope_incidents else "",
+        "incident": open_incidents[0].name if open_incidents else "",
+        "maintenance_now": [m.name for m in status.maintenances
+                            if m.status is MaintenanceStatus.IN_PROGRESS][:_NAMED],
         "unread_incidents": [i.name for i in status.incidents
                              if i.status is IncidentStatus.UNKNOWN][:_NAMED],
     }
