@@ -87,8 +87,8 @@ def _check_url(limits: Limits, url: str, redirect: bool) -> None:
 
 def _follow(limits: Limits) -> Answer:
     """One attempt: the request and up to MAX_REDIRECTS redirects, each hop checked before use."""
-    # Imported here, not for a cycle (http_exchange imports only `request`): urllib3 and the
-    # socket code cost a build that reads a file or nothing.
+    # Imported here, not for a cycle (http_exchange imports only `request`): http.client, ssl
+    # and the socket code cost a build that reads a file or nothing.
     from .http_exchange import exchange
 
     url = limits.source

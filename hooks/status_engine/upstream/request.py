@@ -1,7 +1,7 @@
 """What one request asks for and what it gets back, shared by `fetch` (which decides what to
 ask) and `http_exchange` (which does one request): the Accept header, the limits every attempt
 runs under, and the answer. No socket code here, so `fetch` can use these types without paying
-for urllib3 when a build reads a file.
+for the socket code when a build reads a file.
 """
 
 from __future__ import annotations
