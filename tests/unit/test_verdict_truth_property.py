@@ -261,8 +261,18 @@ def test_a_feed_verdict_is_never_better_than_an_open_entry(entries, kind):
     assert verdict.disrupts, (verdict, entries)
 
 
+@st.composite
+def feeds_with_an_unreadable_entry(draw) -> list[list[tuple[str, str]]]:
+    """A feed with at least one entry whose headers hold no status word we know, built so
+    rather than filtered for (few random timelines have none: the health check refuses that)."""
+    unreadable = draw(st.lists(st.tuples(st.sampled_from(("Update", "Paused", "Triage")),
+                                         st.sampled_from(QUOTES)), min_size=1, max_size=4))
+    entries = draw(statuspage_feeds())
+    entries.insert(draw(st.integers(0, len(entries))), unreadable)
+    return entries
+
+
 @PROPERTY
-@given(statuspage_feeds(), st.sampled_from(["atom", "rss"]))
+@given(feeds_with_an_unreadable_entry(), st.sampled_from(["atom", "rss"]))
 def test_an_unreadable_feed_status_never_yields_operational(entries, kind):
-    assume(any(standing(t) is None for t in entries))
     assert feed_verdict(entries, kind) is not State.OPERATIONAL, entries
