@@ -32,6 +32,14 @@ def test_readme_has_the_build_and_the_test_command():
     assert (wc.ROOT / "tests" / "run").read_text().count(".venv/bin/python -m pytest") == 1
 
 
+def test_ci_runs_exactly_the_readme_test_command():
+    """CI's last command is the README's test command, word for word (no `exec`, no extra
+    flags): what CI proves is what a reader runs."""
+    lines = [line.strip() for line in (wc.ROOT / ".ci" / "run").read_text().splitlines()]
+    assert [line for line in lines if line and not line.startswith("#")][-1] == \
+        wc.readme_commands()[1]
+
+
 @pytest.mark.parametrize("check", LINTERS, ids=lambda f: f.__name__)
 @pytest.mark.parametrize("path", BOTH, ids=BOTH_IDS)
 def test_linters_find_nothing(path, check):
