@@ -45,8 +45,7 @@ def check(settings: Settings, *, cache_dir: Path, offline: bool = False, persist
     deadline = time.monotonic() + settings.deadline_seconds
     reading: Reading | None = None
     failures: list[str] = []
-    learned = store.load_component_groups(cache_dir)
-    names = store.load_component_group_names(cache_dir)
+    learned, names = store.load_learned(cache_dir)
     if offline:
         log.info("status: offline (STATUS_OFFLINE): not fetching")
     else:

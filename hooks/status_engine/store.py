@@ -79,32 +79,24 @@ def load_last_known_good(cache_dir: Path) -> Reading | None:
                             "replaced by the next good reading") from None
 
 
-def load_component_groups(cache_dir: Path) -> dict[str, str]:
-    """component id -> group learned from an earlier reading that had groups, kept in the
-    last-known-good snapshot; empty when there is none or it cannot be read (it only helps)."""
+def load_learned(cache_dir: Path) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """What earlier readings that had groups taught, kept in the last-known-good snapshot, read
+    once: component id -> group, and component name -> every group it sits in (for a feed,
+    which names components only). Empty when there is none or it cannot be read (it only helps;
+    a snapshot written before names were kept has ids only)."""
     try:
         data = json.loads((cache_dir / LAST_KNOWN_GOOD).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
-    found = data.get("component_groups") if isinstance(data, dict) else None
-    if not isinstance(found, dict):
-        return {}
-    return {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, str) and v}
-
-
-def load_component_group_names(cache_dir: Path) -> dict[str, tuple[str, ...]]:
-    """component name -> every group it sits in, learned like `load_component_groups` (for a
-    feed, which names components only); empty when there is none, as in a snapshot written
-    before names were kept, or when it cannot be read."""
-    try:
-        data = json.loads((cache_dir / LAST_KNOWN_GOOD).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    found = data.get("component_group_names") if isinstance(data, dict) else None
-    if not isinstance(found, dict):
-        return {}
-    return {k: tuple(v) for k, v in found.items() if isinstance(k, str) and isinstance(v, list)
-            and v and all(isinstance(g, str) and g for g in v)}
+        return {}, {}
+    if not isinstance(data, dict):
+        return {}, {}
+    ids, names = data.get("component_groups"), data.get("component_group_names")
+    groups = {k: v for k, v in ids.items() if isinstance(k, str) and isinstance(v, str) and v} \
+        if isinstance(ids, dict) else {}
+    by_name = {k: tuple(v) for k, v in names.items() if isinstance(k, str)
+               and isinstance(v, list) and v and all(isinstance(g, str) and g for g in v)} \
+        if isinstance(names, dict) else {}
+    return groups, by_name
 
 
 def save_last_known_good(cache_dir: Path, snapshot: dict[str, Any]) -> None:

@@ -129,14 +129,14 @@ def test_names_are_learned_kept_in_the_snapshot_and_used_by_a_later_feed_build(t
                          cache_dir=cache, now=lambda: NOW)
     jsonschema.validate(first.snapshot, SCHEMA)
     assert first.snapshot["component_group_names"]["Login"] == ["APIs", "ChatGPT"]
-    assert store.load_component_group_names(cache)["Batch"] == ("APIs",)
+    assert store.load_learned(cache)[1]["Batch"] == ("APIs",)
     later = engine.check(Settings(sources=(str(feed_file),), history_sources=()),
                          cache_dir=cache, now=lambda: NOW)
     assert later.snapshot["verdict"] == "operational"
     jsonschema.validate(later.snapshot, SCHEMA)
     # ...and the feed's build keeps the names for the one after it.
     assert later.snapshot["component_group_names"]["Batch"] == ["APIs"]
-    assert store.load_component_group_names(cache)["Voice mode"] == ("ChatGPT",)
+    assert store.load_learned(cache)[1]["Voice mode"] == ("ChatGPT",)
 
 
 def test_a_snapshot_written_before_names_were_kept_still_loads(tmp_path):
@@ -148,8 +148,8 @@ def test_a_snapshot_written_before_names_were_kept_still_loads(tmp_path):
     del old["component_group_names"]
     (tmp_path / store.LAST_KNOWN_GOOD).write_text(json.dumps(old))
     assert store.load_last_known_good(tmp_path) is not None
-    assert store.load_component_group_names(tmp_path) == {}
-    assert store.load_component_groups(tmp_path)  # the id mapping is still there
+    assert store.load_learned(tmp_path)[1] == {}
+    assert store.load_learned(tmp_path)[0]  # the id mapping is still there
     jsonschema.validate(old, SCHEMA)
 
 
@@ -158,4 +158,4 @@ def test_a_snapshot_written_before_names_were_kept_still_loads(tmp_path):
                                  '{"component_group_names": {"Login": []}}', "{broken"])
 def test_a_corrupt_name_mapping_is_ignored(tmp_path, raw):
     (tmp_path / store.LAST_KNOWN_GOOD).write_text(raw)
-    assert store.load_component_group_names(tmp_path) == {}
+    assert store.load_learned(tmp_path)[1] == {}

@@ -247,7 +247,7 @@ def test_a_source_without_groups_is_scoped_by_ids_learned_from_the_native_json(t
     first = engine.check(Settings(sources=(str(native_file),), history_sources=()),
                          cache_dir=cache, now=lambda: NOW)
     assert first.snapshot["component_groups"][VOICE] == "ChatGPT"
-    assert store.load_component_groups(cache)[CONV] == "ChatGPT"
+    assert store.load_learned(cache)[0][CONV] == "ChatGPT"
     # A later build where only the group-less summary answers still scopes ChatGPT.
     later = Settings(sources=(str(summary_file),), history_sources=())
     result = engine.check(later, cache_dir=cache, now=lambda: NOW + timedelta(minutes=10))
@@ -289,6 +289,6 @@ def test_learned_groups_never_override_a_source_that_has_groups():
 
 def test_a_corrupt_learned_mapping_is_ignored(tmp_path):
     (tmp_path / store.LAST_KNOWN_GOOD).write_text('{"component_groups": ["not", "a", "map"]}')
-    assert store.load_component_groups(tmp_path) == {}
+    assert store.load_learned(tmp_path)[0] == {}
     (tmp_path / store.LAST_KNOWN_GOOD).write_text("{broken")
-    assert store.load_component_groups(tmp_path) == {}
+    assert store.load_learned(tmp_path)[0] == {}
