@@ -30,8 +30,7 @@ def notify_problems(path: Path) -> list[str]:
     if job is None:
         return ["no notify job"]
     bad = []
-    needs = job.get("needs", [])
-    if "deploy" not in ([needs] if isinstance(needs, str) else needs):
+    if not wc.needs(job, "deploy"):
         bad.append("job notify does not need job deploy")
     if job.get("if") or job.get("continue-on-error"):
         bad.append("job notify must run only after a successful deploy, with no condition")

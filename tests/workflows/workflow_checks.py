@@ -185,14 +185,19 @@ def schedule_problems(path: Path) -> list[str]:
     return bad
 
 
+def needs(job: dict, name: str) -> bool:
+    """Whether `job` waits for job `name` (`needs:` is a string or a list)."""
+    value = job.get("needs", [])
+    return name in ([value] if isinstance(value, str) else value)
+
+
 def deploy_gate_problems(path: Path) -> list[str]:
     """Deploy needs the build job, whose steps go restore -> build -> verify -> upload, none
     forced."""
     wf = load(path)
     bad = []
     deploy = wf["jobs"].get("deploy", {})
-    needs = deploy.get("needs", [])
-    if "build" not in ([needs] if isinstance(needs, str) else needs):
+    if not needs(deploy, "build"):
         bad.append("job deploy does not need job build")
     if not any(uses("actions/deploy-pages")(s) for s in deploy.get("steps", [])):
         bad.append("job deploy does not run actions/deploy-pages")
@@ -322,8 +327,7 @@ def cloudflare_problems(path: Path) -> list[str]:
     if job is None:
         return ["no cloudflare job"]
     bad = []
-    needs = job.get("needs", [])
-    if "build" not in ([needs] if isinstance(needs, str) else needs):
+    if not needs(job, "build"):
         bad.append("job cloudflare does not need job build")
     forced = re.compile(r"always\(\)|failure\(\)|cancelled\(\)")
     all_steps = job.get("steps", [])
