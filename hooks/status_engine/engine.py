@@ -7,7 +7,6 @@ machine outputs (`outputs.publish`).
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import time
 from collections.abc import Callable
@@ -55,7 +54,7 @@ def check(settings: Settings, *, cache_dir: Path, offline: bool = False, persist
     extra = [] if offline else _history_readings(settings, reading, clock, log, fetch, deadline)
     readings = [r for r in [reading, *extra] if r is not None]
     history, saved = _history(settings, cache_dir, readings, clock(), log, persist)
-    return dataclasses.replace(result, history=history, settings=settings, history_file=saved)
+    return result._replace(history=history, history_file=saved)
 
 
 def _status(settings: Settings, reading: Reading | None, failures: list[str], cache_dir: Path,
@@ -89,7 +88,7 @@ def _status(settings: Settings, reading: Reading | None, failures: list[str], ca
 
 def _result(status: Status, settings: Settings) -> Result:
     return Result(status, snapshot(status, settings), banner_html(status, settings),
-                  summary_html(status, settings))
+                  summary_html(status, settings), History(), settings)
 
 
 def _first_usable(settings: Settings, clock: Callable[[], datetime], log: logging.Logger,

@@ -7,13 +7,12 @@ docs/assets/status.css colours the banner with the same palette
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .model import Impact, IncidentStatus, MaintenanceStatus, State
 
 
-@dataclass(frozen=True)
-class StateWords:
+class StateWords(NamedTuple):
     """How one state is said and drawn."""
 
     label: str  # the banner, the summary, the share card, the notices, the command line

@@ -5,7 +5,6 @@ and which incidents concern the scope. Pure functions."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 
 from .model import Component, Incident, Reading, State
@@ -33,8 +32,8 @@ def learn_groups(reading: Reading, learned: dict[str, str] | None) -> Reading:
     groups its components is taken at its word."""
     if not learned or any(c.group for c in reading.components):
         return reading
-    return dataclasses.replace(reading, components=tuple(
-        dataclasses.replace(c, group=learned.get(c.id)) for c in reading.components))
+    return reading._replace(components=tuple(
+        c._replace(group=learned.get(c.id)) for c in reading.components))
 
 
 def unplaced_note(reading: Reading, learned: dict[str, str] | None) -> tuple[str, ...]:
@@ -79,8 +78,8 @@ def learn_group_names(reading: Reading, names: dict[str, tuple[str, ...]] | None
     for c in reading.components:
         groups = names.get(c.name, ())
         inside = {g.casefold() in scope for g in groups}
-        placed.append(dataclasses.replace(c, group=groups[0]) if len(inside) == 1 else c)
-    return dataclasses.replace(reading, components=tuple(placed))
+        placed.append(c._replace(group=groups[0]) if len(inside) == 1 else c)
+    return reading._replace(components=tuple(placed))
 
 
 def unplaced(reading: Reading, settings: Settings) -> tuple[Component, ...]:

@@ -11,10 +11,9 @@ nothing else readable decides, the verdict is unknown, never operational.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from .model import (Component, Incident, IncidentStatus, Maintenance, MaintenanceStatus, Reading,
                     State, utc)
@@ -27,14 +26,12 @@ LIVE, STALE, UNKNOWN = "live", "stale", "unknown"
 MAINTENANCE_HORIZON = timedelta(days=7)
 
 
-@dataclass(frozen=True)
-class GroupState:
+class GroupState(NamedTuple):
     name: str
     state: State
 
 
-@dataclass(frozen=True)
-class Status:
+class Status(NamedTuple):
     """Everything the banner, the home summary and status.json say, decided once per build."""
 
     verdict: State
@@ -136,7 +133,7 @@ def effective_components(reading: Reading, now: datetime
                 notes[c.id] = (f"{DISAGREE}: {c.name!r} is {c.state.value} on the page but "
                                f"{state.value} in the open incident {incident.name!r}; the "
                                "worse one counts")
-            c = dataclasses.replace(c, state=state)
+            c = c._replace(state=state)
         components.append(c)
     return tuple(components), notes
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from records import leaf_fields
 from status_engine.errors import UpstreamError
 from status_engine.formats import parse
 from status_engine.model import Incident, Maintenance, Reading, State
@@ -117,20 +117,6 @@ def test_unknown_enums_cost_only_their_field() -> None:
     assert sp_reading.maintenances[0].starts_at == datetime(2026, 9, 12, 2, tzinfo=UTC)
 
 
-def _texts(value: object) -> list[tuple[str, object]]:
-    """(field name, value) for every field of every dataclass in a Reading."""
-    found = []
-    for f in dataclasses.fields(value):  # type: ignore[arg-type]
-        item = getattr(value, f.name)
-        items = item if isinstance(item, tuple) else (item,)
-        for one in items:
-            if dataclasses.is_dataclass(one):
-                found += _texts(one)
-            else:
-                found.append((f.name, one))
-    return found
-
-
 @pytest.mark.parametrize("name", ["incidentio_hostile.json", "statuspage_hostile.json",
                                   "feed_hostile.atom", "feed_hostile.rss"])
 def test_hostile_strings_come_out_as_inert_text(name: str) -> None:
@@ -148,7 +134,7 @@ def test_hostile_strings_come_out_as_inert_text(name: str) -> None:
     for maintenance in reading.maintenances:
         assert "<" not in maintenance.text
     # names are plain text, kept as written (escaping is the renderer's job), on one line
-    for field, value in _texts(reading):
+    for field, value in leaf_fields(reading):
         if field == "group" and value is None:
             continue
         if field in ("name", "page_name", "id", "group", "text", "status", "source", "format"):

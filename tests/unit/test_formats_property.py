@@ -7,7 +7,6 @@ checks that they do not need it.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -16,6 +15,7 @@ from xml.sax.saxutils import escape, quoteattr
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from records import leaf_fields
 from status_engine.errors import UpstreamError
 from status_engine.formats import feed, incidentio, parse, statuspage
 from status_engine.model import Reading
@@ -98,18 +98,9 @@ statuspage_like = st.builds(lambda c, rest: {**rest, "components": [*c, VALID]},
                                    scheduled_maintenances=some(sp_incident)))
 
 
-def text_fields(value: Any) -> list[tuple[str, Any]]:
-    found = []
-    for f in dataclasses.fields(value):
-        item = getattr(value, f.name)
-        for one in item if isinstance(item, tuple) else (item,):
-            found += text_fields(one) if dataclasses.is_dataclass(one) else [(f.name, one)]
-    return found
-
-
 def assert_well_formed(reading: Reading) -> None:
     assert isinstance(reading, Reading)
-    for name, value in text_fields(reading):
+    for name, value in leaf_fields(reading):
         if name in ("name", "page_name", "id", "text", "status", "format", "source"):
             assert isinstance(value, str), (name, value)
         if name in ("group", "url"):

@@ -13,7 +13,6 @@ worse impact or a missing link.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -108,8 +107,8 @@ def _vanished(entries: dict[str, Entry], readings: list[Reading]) -> list[Entry]
         for entry in entries.values():
             if entry.status.is_open and entry.id not in listed and entry.id not in ended \
                     and entry.first_seen_at is not None and entry.first_seen_at < seen:
-                ended[entry.id] = dataclasses.replace(
-                    entry, status=IncidentStatus.RESOLVED, resolved_at=seen,
+                ended[entry.id] = entry._replace(
+                    status=IncidentStatus.RESOLVED, resolved_at=seen,
                     updated_at=max(seen, entry.updated_at or seen),  # so the closure wins
                     latest_status="resolved", latest_text=VANISHED_TEXT)
     return list(ended.values())
@@ -153,8 +152,7 @@ def merge_entry(old: Entry, new: Entry) -> Entry:
     newer = _newer(old, new)
     base, other = (new, old) if newer else (old, new)
     closed = not base.status.is_open
-    return dataclasses.replace(
-        base,
+    return base._replace(
         name=base.name or other.name,
         impact=worst_impact(base.impact, other.impact),
         started_at=_earliest(base.started_at, other.started_at),
@@ -191,7 +189,7 @@ def _union(first: tuple[Affected, ...], second: tuple[Affected, ...]) -> tuple[A
         if have is None:
             found[a.id] = a
         elif State.worst((have.state, a.state)) is not have.state:
-            found[a.id] = dataclasses.replace(have, state=a.state)
+            found[a.id] = have._replace(state=a.state)
     return tuple(found.values())
 
 

@@ -18,8 +18,7 @@ STATE_OF_IMPACT = {Impact.MINOR: State.DEGRADED, Impact.MAJOR: State.PARTIAL_OUT
                    Impact.CRITICAL: State.MAJOR_OUTAGE}
 
 
-@dataclass(frozen=True, slots=True)
-class Affected:
+class Affected(NamedTuple):
     """A component an incident touched. Feeds only name components: then id == name."""
 
     id: str
@@ -27,8 +26,7 @@ class Affected:
     state: State = State.UNKNOWN  # the worst state seen while the incident was open
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     id: str
     name: str
     status: IncidentStatus
@@ -43,8 +41,7 @@ class Entry:
     first_seen_at: datetime | None = None  # our clock
 
 
-@dataclass(frozen=True)
-class Catalogued:
+class Catalogued(NamedTuple):
     """A component of the status page as last listed: the bars need names and groups."""
 
     id: str

@@ -10,8 +10,8 @@ the history's start.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
 
 from ..model import State
 from .model import Affected, Catalogued, Entry, History, ended_at, state_for
@@ -20,8 +20,7 @@ DOWN = frozenset({State.PARTIAL_OUTAGE, State.MAJOR_OUTAGE})
 NO_DATA = "no_data"
 
 
-@dataclass(frozen=True)
-class Day:
+class Day(NamedTuple):
     day: date
     state: str  # a State value, or NO_DATA before the history starts
     incidents: tuple[str, ...]  # names of the incidents behind the state, worst first

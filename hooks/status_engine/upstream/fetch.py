@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
@@ -30,8 +30,7 @@ _FILE_TYPES = {".json": "application/json", ".xml": "application/xml", ".atom": 
                ".txt": "text/plain"}
 
 
-@dataclass(frozen=True)
-class Fetched:
+class Fetched(NamedTuple):
     body: bytes
     content_type: str  # lowercased media type without parameters, "" if none
     url: str  # final URL after redirects, or the file path

@@ -7,7 +7,7 @@ for the socket code when a build reads a file.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..errors import UpstreamError
 
@@ -15,8 +15,7 @@ ACCEPT = ("application/json, application/atom+xml, application/rss+xml, "
           "application/xml;q=0.9, */*;q=0.1")
 
 
-@dataclass(frozen=True)
-class Limits:
+class Limits(NamedTuple):
     """What one fetch may spend, shared by all its attempts and redirect hops."""
 
     source: str  # named in every error message
@@ -38,8 +37,7 @@ class Limits:
         return self.fail(f"no answer within the {self.budget:.3g} s deadline")
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
     """One HTTP answer: a redirect, an error status, or a 2xx with its capped body."""
 
     status: int
