@@ -343,6 +343,23 @@ def test_trusted_certificate_works(https_server, trusted):
     assert json.loads(got.body) == {"ok": True} and got.url == https_server.url_for("/s")
 
 
+def test_one_tls_context_per_trust_store_not_one_per_request(https_server, trusted, monkeypatch,
+                                                            tmp_path):
+    """Making a context reads the trust store (about 20 ms): a build's requests share one, and
+    another trust store (SSL_CERT_FILE or SSL_CERT_DIR changed) gets its own."""
+    made = []
+    real = ssl.create_default_context
+    monkeypatch.setattr(ssl, "create_default_context",
+                        lambda *a, **k: made.append(1) or real(*a, **k))
+    https_server.expect_request("/s").respond_with_json({"ok": True})
+    for folder in ("one", "two"):  # a fresh trust store path each time: none made yet
+        (tmp_path / folder).mkdir()
+        monkeypatch.setenv("SSL_CERT_DIR", str(tmp_path / folder))
+        for _ in range(2):
+            assert json.loads(get(https_server.url_for("/s")).body) == {"ok": True}
+    assert len(made) == 2
+
+
 def test_self_signed_certificate_refused_and_not_retried(raw_server, tls_context, monkeypatch):
     monkeypatch.delenv("SSL_CERT_FILE", raising=False)
 
