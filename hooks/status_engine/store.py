@@ -21,12 +21,12 @@ LAST_KNOWN_GOOD = "last-known-good.json"
 def write_atomic(path: Path, data: bytes) -> None:
     """Write through a temporary file and a rename, so a crash never leaves half a file.
 
-    No fsync: on ext4 (data=ordered, the default) it commits the journal and waits for every
-    dirty page of the filesystem, so a build that fsynced last-known-good then waited again for
-    the pages of the site it was overwriting: 4 % of a build in tests/bench/bench_status.py,
-    and in CI it would wait on the whole checkout and pip install. Losing the machine itself can
-    lose the newest cache file (never half of it); `restore` (restore.py) and the next build
-    make it again from the published site."""
+    No fsync: on ext4 (data=ordered, the default) an fsync commits the journal, which first
+    writes out other files' data too, and the build then waited for those writes when it
+    overwrote the pages of the site it rebuilds: 2 to 5 % of a build in runs of
+    tests/bench/bench_status.py. Losing the machine itself can lose the newest cache file
+    (never leave half of it); `restore` (restore.py) and the next build make it again from the
+    published site."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
