@@ -77,6 +77,7 @@ class StatusConfig(base.Config):  # type: ignore[no-untyped-call]
     history_sources = EngineOption[tuple[str, ...]](STATUS["history_sources"])
     cache_dir = EngineOption[str](STATUS["cache_dir"])
     repository = EngineOption[str](STATUS["repository"])
+    share_card = EngineOption[bool](STATUS["share_card"])
 
 
 class LiveConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -131,9 +132,9 @@ def on_env(env: jinja2.Environment, /, *, config: MkDocsConfig,
                                                            _build.live_settings))
     card = _card(config)
     # og:image must be absolute: without site_url, pages get no image rather than a broken one.
-    env.globals["status_card"] = {"url": sharecard.image_url(card, config.site_url or ""),
-                                  "alt": card.alt, "width": sharecard.WIDTH,
-                                  "height": sharecard.HEIGHT}
+    env.globals["status_card"] = None if card is None else {
+        "url": sharecard.image_url(card, config.site_url or ""), "alt": card.alt,
+        "width": sharecard.WIDTH, "height": sharecard.HEIGHT}
     return env
 
 
@@ -158,11 +159,10 @@ def on_page_content(html: str, /, *, page: Page, config: MkDocsConfig,
 
 
 def on_post_build(*, config: MkDocsConfig) -> None:
-    path = outputs.publish(_result(), Path(config.site_dir), site_url=config.site_url or "",
-                           card=_card(config))[0]
-    log.info("wrote %s, history.json, history.atom, status.svg and %s (verdict %s, %s)",
-             path.name, sharecard.FILENAME, _result().status.verdict.value,
-             _result().status.freshness)
+    written = outputs.publish(_result(), Path(config.site_dir), site_url=config.site_url or "",
+                              card=_card(config))
+    log.info("wrote %s (verdict %s, %s)", ", ".join(p.name for p in written),
+             _result().status.verdict.value, _result().status.freshness)
 
 
 # --- Helpers ----------------------------------------------------------------------------------
@@ -192,8 +192,11 @@ def _checked(schema: type[C], section: Section, config: MkDocsConfig) -> dict[st
     return dict(checked)
 
 
-def _card(config: MkDocsConfig) -> sharecard.Card:
+def _card(config: MkDocsConfig) -> sharecard.Card | None:
+    """The share card's words; None when `share_card: false`."""
     result = _result()
+    if not result.settings.share_card:
+        return None
     return sharecard.card_for(result.status, result.settings.subject, config.site_name)
 
 

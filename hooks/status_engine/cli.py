@@ -137,14 +137,18 @@ def _render(settings: Settings, cache_dir: Path, out_dir: Path,
                                                   result.status.built_at)}
     for name, html in pieces.items():
         (out_dir / name).write_text(html + "\n", encoding="utf-8")
-    card = sharecard.card_for(result.status, settings.subject, site[0] or settings.subject)
-    outputs.publish(result, out_dir, card=card)
-    # The card's meta tags need its versioned URL and words: a generator includes this file.
-    (out_dir / "status-card.json").write_text(json.dumps(
-        {"url": sharecard.image_url(card, site[1]), "alt": card.alt, "width": sharecard.WIDTH,
-         "height": sharecard.HEIGHT}, indent=1) + "\n", encoding="utf-8")
-    print(f"{out_dir}: {', '.join(pieces)}, status.json, history.json, history.atom, status.svg, "
-          f"{sharecard.FILENAME}, status-card.json "
+    card = None
+    if settings.share_card:
+        card = sharecard.card_for(result.status, settings.subject, site[0] or settings.subject)
+    written = [*pieces, *(p.name for p in outputs.publish(result, out_dir, card=card))]
+    if card is not None:
+        # The card's meta tags need its versioned URL and words: a generator includes this file.
+        (out_dir / "status-card.json").write_text(json.dumps(
+            {"url": sharecard.image_url(card, site[1]), "alt": card.alt,
+             "width": sharecard.WIDTH, "height": sharecard.HEIGHT}, indent=1) + "\n",
+            encoding="utf-8")
+        written.append("status-card.json")
+    print(f"{out_dir}: {', '.join(written)} "
           f"(verdict {result.status.verdict.value}, {result.status.freshness})")
     return 0
 

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup
 from PIL import Image
 
-from sitebuild import FIXTURES, copy_project, run_build
+from sitebuild import FIXTURES, copy_project, run_build, set_status
 
 SITE_URL = "https://status.example.org/mirror/"
 
@@ -43,6 +43,23 @@ def test_every_page_gets_the_card_with_absolute_versioned_url(tmp_path):
         assert tags["og:image:width"] == "1200" and tags["og:image:height"] == "630"
         assert tags["og:image:alt"] == words["Description"], page
         assert tags["twitter:card"] == "summary_large_image"
+
+
+def test_share_card_false_publishes_no_card_and_no_og_image(tmp_path):
+    project = copy_project(tmp_path / "project")
+    set_status(project, share_card=False)
+    shutil.copy(FIXTURES / "incidentio_major_outage.json", project / "s.json")
+    build = run_build(project, {"STATUS_SOURCE": "s.json", "STATUS_OFFLINE": "",
+                                "SITE_URL": SITE_URL})
+    assert build.returncode == 0, build.log
+    assert not (build.site / "status-card.png").exists()
+    assert "status-card.png" not in build.log
+    assert "wrote status.json, history.json, history.atom, status.svg (verdict major_outage" \
+        in build.log
+    for page in sorted(build.site.rglob("index.html")):
+        tags = meta(page.read_text(encoding="utf-8"))
+        assert "og:image" not in tags and tags["twitter:card"] == "summary", page
+        assert tags["og:title"], page  # the other preview tags stay
 
 
 def test_unknown_state_gets_a_card_too(offline_build):

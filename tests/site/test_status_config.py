@@ -30,6 +30,8 @@ def _wrong_type(s: Setting) -> object:
 
 def _out_of_range(s: Setting) -> list[object]:
     """Values of the right type that the setting's rule refuses."""
+    if isinstance(s.default, bool):
+        return [1, "true"]  # a number and a string are not YAML's true or false
     if isinstance(s.default, (int, float)):
         return [s.rule.low - 1, s.rule.high + 1]
     if s.rule.min_items:

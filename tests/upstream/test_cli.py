@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sitebuild import FIXTURES, copy_project, run_build
+from sitebuild import FIXTURES, copy_project, run_build, set_status
 
 LKG = Path(".cache/status/last-known-good.json")
 
@@ -115,3 +115,15 @@ def test_render_writes_the_pieces_for_another_site_generator(project, tmp_path):
     card = json.loads((out / "status-card.json").read_text())
     assert card["url"].startswith("https://example.github.io/is-chatgpt-down/status-card.png?v=")
     assert card["alt"].startswith("ChatGPT: Major outage. Checked ")
+    assert "status-card.png, status-card.json (verdict major_outage, live)" in done.stdout
+
+
+def test_render_without_the_share_card_when_the_settings_say_so(project, tmp_path):
+    set_status(project, share_card=False)
+    shutil.copy(FIXTURES / "incidentio_major_outage.json", project / "s.json")
+    done = cli(project, "render", str(tmp_path / "out"), STATUS_SOURCE="s.json")
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "history.atom", "history.json", "status-banner.html", "status-history.html",
+        "status-summary.html", "status.json", "status.svg"]
+    assert "status.svg (verdict major_outage, live)" in done.stdout
