@@ -9,9 +9,8 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 from urllib.parse import urlsplit
 
 import yaml
@@ -31,8 +30,7 @@ class DataError(Exception):
     """One line: what is wrong and how to fix it (callers add where: file, entry, page)."""
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     title: str
     url: str
     secondary: bool  # a news report rather than OpenAI's own words
@@ -43,8 +41,7 @@ class Source:
         return _host(self.url) in OPENAI_HOSTS
 
 
-@dataclass(frozen=True)
-class Question:
+class Question(NamedTuple):
     question: str
     answer: str  # plain text; each line is a paragraph
     sources: tuple[Source, ...]
@@ -58,8 +55,7 @@ class Question:
         return [line.strip() for line in self.answer.splitlines() if line.strip()]
 
 
-@dataclass(frozen=True)
-class Outage:
+class Outage(NamedTuple):
     date: datetime.date
     title: str
     duration: str

@@ -9,7 +9,8 @@ and on Python 3.11 a frozen dataclass costs about 0.5 ms to define against 0.1 m
 NamedTuple (its methods are compiled from source at import), which summed to 3 % of a build
 (tests/bench/bench_status.py). A record is still immutable, compared and hashed by value, and
 changed with `_replace`. Dataclasses stay where a record needs what a tuple cannot give: field
-metadata (settings.py) or a mutable default (history.model.History).
+metadata (settings.Settings), lookup by name with [] (settings.Section) or a mutable default
+(history.model.History).
 """
 
 from __future__ import annotations

@@ -20,10 +20,9 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from collections.abc import Callable, Mapping
 from urllib.parse import quote, urlsplit
 
@@ -41,8 +40,7 @@ DISCORD_LIMIT = 2000
 LOG = logging.getLogger("status_engine")
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     verdict: str
     previous: str
     checked_at: str
@@ -53,8 +51,7 @@ class Change:
     status_page: str
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(NamedTuple):
     change: Change | None  # None: nothing to send
     reason: str  # one line for the log
     record: dict[str, Any] | None  # the new record to save; None: keep the old one
