@@ -18,15 +18,14 @@ from .model import Reading, reading_from_jsonable
 LAST_KNOWN_GOOD = "last-known-good.json"
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Write through a temporary file and a rename, so a crash never leaves half a file.
 
-    No fsync: on ext4 (data=ordered, the default) an fsync commits the journal, which first
-    writes out other files' data too, and the build then waited for those writes when it
-    overwrote the pages of the site it rebuilds: 2 to 5 % of a build in runs of
-    tests/bench/bench_status.py. Losing the machine itself can lose the newest cache file
-    (never leave half of it); `restore` (restore.py) and the next build make it again from the
-    published site."""
+    `durable` also flushes the data to disk before the rename: without it, a lost machine can
+    leave an empty file in place of the old one on some filesystems (XFS; ext4 mounted with
+    noauto_da_alloc). The cache needs that; a built site does not (every build makes it
+    again), and there an fsync is dear: on ext4 (data=ordered) it commits the journal, which
+    waits for the pages the build has just written (tests/bench/bench_status.py)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -35,16 +34,19 @@ def write_atomic(path: Path, data: bytes) -> None:
             # running as another user (MkDocs writes the rest 0644); the cache copy does no harm.
             os.fchmod(handle.fileno(), 0o644)
             handle.write(data)
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def write_json_atomic(path: Path, data: Any) -> None:
+def write_json_atomic(path: Path, data: Any, *, durable: bool = True) -> None:
     # Compact: with an indent, json.dumps uses its pure-Python encoder (about 1 ms a file here).
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
-    write_atomic(path, text.encode("utf-8"))
+    write_atomic(path, text.encode("utf-8"), durable=durable)
 
 
 def reading_from_snapshot(data: Any) -> Reading:

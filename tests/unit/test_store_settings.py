@@ -61,6 +61,21 @@ def test_atomic_write_leaves_no_temporary_files(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == [store.LAST_KNOWN_GOOD]
 
 
+def test_the_cache_reaches_the_disk_before_it_replaces_the_old_file(tmp_path, monkeypatch):
+    """last-known-good (and history.json, through the same write) is flushed to disk before
+    the rename, so a lost machine cannot leave an empty file where a good one was."""
+    done = []
+    real_fsync, real_replace = store.os.fsync, store.os.replace
+    monkeypatch.setattr(store.os, "fsync", lambda fd: (done.append("fsync"), real_fsync(fd)))
+    monkeypatch.setattr(store.os, "replace",
+                        lambda a, b: (done.append("replace"), real_replace(a, b)))
+    store.save_last_known_good(tmp_path, live_snapshot())
+    assert done == ["fsync", "replace"]
+    done.clear()
+    store.write_json_atomic(tmp_path / "status.json", {}, durable=False)  # a built site's file
+    assert done == ["replace"]
+
+
 @pytest.mark.parametrize("raw, key", [
     ({"deadline_seconds": 0}, "deadline_seconds"),
     ({"deadline_seconds": 600}, "deadline_seconds"),

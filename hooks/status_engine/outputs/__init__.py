@@ -21,7 +21,7 @@ def publish(result: Result, site_dir: Path, *, site_url: str = "",
     settings, status = result.settings, result.status
     written = [site_dir / "status.json", site_dir / history_store.HISTORY,
                site_dir / "history.atom", site_dir / "status.svg"]
-    store.write_json_atomic(written[0], result.snapshot)
+    store.write_json_atomic(written[0], result.snapshot, durable=False)  # the site: rebuilt
     _history_json(result, written[1])
     written[2].write_bytes(atom.atom_feed(
         result.history, subject=settings.subject, site_url=site_url,
