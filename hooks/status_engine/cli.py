@@ -140,6 +140,9 @@ def _render(settings: Settings, cache_dir: Path, out_dir: Path,
     card = None
     if settings.share_card:
         card = sharecard.card_for(result.status, settings.subject, site[0] or settings.subject)
+    else:  # a card from an earlier render must not stay behind, still linked by a generator
+        for name in (sharecard.FILENAME, "status-card.json"):
+            (out_dir / name).unlink(missing_ok=True)
     written = [*pieces, *(p.name for p in outputs.publish(result, out_dir, card=card))]
     if card is not None:
         # The card's meta tags need its versioned URL and words: a generator includes this file.

@@ -119,8 +119,9 @@ def test_render_writes_the_pieces_for_another_site_generator(project, tmp_path):
 
 
 def test_render_without_the_share_card_when_the_settings_say_so(project, tmp_path):
-    set_status(project, share_card=False)
     shutil.copy(FIXTURES / "incidentio_major_outage.json", project / "s.json")
+    assert cli(project, "render", str(tmp_path / "out"), STATUS_SOURCE="s.json").returncode == 0
+    set_status(project, share_card=False)  # turned off after a render that made the card
     done = cli(project, "render", str(tmp_path / "out"), STATUS_SOURCE="s.json")
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
