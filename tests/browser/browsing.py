@@ -51,6 +51,15 @@ class Visit:
         assert not self.errors, f"console errors: {self.errors}"
 
 
+def wait_for_instant_navigation(page) -> None:
+    """Until Material follows a click without a page load. Its bundle joins clicks with the
+    sitemap.xml it starts fetching before the load event (withLatestFrom): a click before that
+    answer is an ordinary page load, which made instant-navigation tests fail now and then on a
+    busy machine. "networkidle" waits for the answer and 500 ms with nothing in flight, time
+    kept by Playwright, not by the page's installed clock."""
+    page.wait_for_load_state("networkidle")
+
+
 def checked_at(html: str) -> datetime:
     """The check time a build wrote into its banner."""
     found = re.search(r'data-checked-at="([^"]+)"', html)

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from browsing import SCHEMES, VIEWPORTS, assert_banner_seen, checked_at
+from browsing import (SCHEMES, VIEWPORTS, assert_banner_seen, checked_at,
+                      wait_for_instant_navigation)
 from sitestates import STATES
 
 # The banner's colour for each verdict (docs/assets/status.css); grey when not live.
@@ -97,6 +98,7 @@ NAV = ["Why ChatGPT goes down", "Is it just me?", "FAQ", "Outage history", "Abou
 def test_instant_navigation_keeps_the_banner_working(visit, sites, link):
     v = visit(viewport=VIEWPORTS["desktop"], timezone_id="Asia/Kolkata")
     page = v.goto("degraded/", checked_at(sites["degraded"].page()) + timedelta(minutes=5))
+    wait_for_instant_navigation(page)
     page.evaluate("window.sameDocument = true")
     page.locator(".md-nav--primary").get_by_role("link", name=link, exact=True).click()
     page.wait_for_function("location.pathname !== '/degraded/'")

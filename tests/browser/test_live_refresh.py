@@ -21,7 +21,7 @@ from typing import ClassVar
 
 import pytest
 
-from browsing import VIEWPORTS, checked_at
+from browsing import VIEWPORTS, checked_at, wait_for_instant_navigation
 from sitebuild import FIXTURES, copy_project, run_build
 from sitestates import STATES, build_state
 
@@ -245,6 +245,7 @@ def test_an_old_page_from_the_cdn_is_left_alone_and_asked_again(page, published)
 def test_instant_navigation_to_an_older_cached_page_catches_up(page, published):
     _url, builds, publish, _log = published
     nav = page.locator(".md-nav--primary")
+    wait_for_instant_navigation(page)
     page.evaluate("window.sameDocument = true")
     nav.get_by_role("link", name="FAQ", exact=True).click()  # now in the HTTP cache, 10 min
     until(page, "location.pathname.endsWith('/faq/')")
