@@ -119,6 +119,10 @@ def page(browser, published):
     context = browser.new_context(viewport=VIEWPORTS["desktop"])
     requests: list[str] = []
     context.on("request", lambda r: requests.append(r.url))
+    inflight: list[str] = []  # requests not answered yet, for advance()
+    context.on("request", lambda r: inflight.append(r.url))
+    context.on("requestfinished", lambda r: r.url in inflight and inflight.remove(r.url))
+    context.on("requestfailed", lambda r: r.url in inflight and inflight.remove(r.url))
     context.add_init_script(VISIBILITY)
     page = context.new_page()
     errors: list[str] = []
@@ -129,7 +133,7 @@ def page(browser, published):
     page.goto(url + "live/", wait_until="load")
     page.wait_for_timeout(300)
     log.clear()  # what the page asks for from now on
-    page.requests, page.errors = requests, errors
+    page.requests, page.errors, page.inflight = requests, errors, inflight
     yield page
     context.close()
     assert all(r.startswith(url) for r in requests), f"left loopback: {requests}"
@@ -138,10 +142,16 @@ def page(browser, published):
 
 def advance(page, minutes: float) -> None:
     """Page time forward a minute at a time, letting each poll's real fetch finish: the next
-    timer is only set once the answer is in."""
+    timer is only set once the answer is in. A busy machine may need more than the 40 ms."""
     for _ in range(int(minutes)):
         page.clock.run_for(MIN)
         page.wait_for_timeout(40)
+        if page.inflight:  # still being answered: wait for it, up to 5 s, then for its script
+            for _ in range(250):
+                page.wait_for_timeout(20)
+                if not page.inflight:
+                    break
+            page.wait_for_timeout(40)
     page.wait_for_timeout(200)
 
 
