@@ -7,8 +7,10 @@ Values we cannot recognise become an explicit UNKNOWN, never a guess.
 The engine's records are `NamedTuple`s, not frozen dataclasses: every build imports them all,
 and on Python 3.11 a frozen dataclass costs about 0.5 ms to define against 0.1 ms for a
 NamedTuple (its methods are compiled from source at import), which summed to 3 % of a build
-(tests/bench/bench_status.py). A record is still immutable, compared and hashed by value, and
-changed with `_replace`. Dataclasses stay where a record needs what a tuple cannot give: field
+(tests/bench/bench_status.py). A record is still immutable, hashed by value and changed with
+`_replace`; being a tuple, it also equals any tuple of the same values, a record of another type
+included, and orders like one: the engine compares records only with their own type and sorts
+them only by a key. Dataclasses stay where a record needs what a tuple cannot give: field
 metadata (settings.Settings), lookup by name with [] (settings.Section) or a mutable default
 (history.model.History).
 """
