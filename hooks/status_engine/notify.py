@@ -247,7 +247,8 @@ def send(change: Change, hooks: list[tuple[str, str, str]], deadline_seconds: fl
             results[name] = f"unexpected {type(exc).__name__}"
 
     # Daemon threads: a webhook that hangs past the deadline cannot keep the run alive.
-    threads = [threading.Thread(target=one, args=hook, daemon=True) for hook in hooks]
+    threads = [threading.Thread(target=one, args=hook, name=f"notify {hook[0]}", daemon=True)
+               for hook in hooks]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -166,14 +166,23 @@ def test_a_failing_webhook_is_a_warning_retried_once_and_the_others_still_get_it
     assert "/broken" not in ours and "127.0.0.1" not in ours  # the webhook URL is a secret
 
 
-@pytest.fixture
-def hanging_url():
-    """A server that accepts connections and never answers."""
+@pytest.fixture(params=["silent", "trickling"])
+def hanging_url(request):
+    """A server that accepts connections and never answers, or answers a byte every 0.3 s for
+    8 s: no socket timeout ever fires on that one, only the overall deadline can end it."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(8)
     held: list[socket.socket] = []
     stop = threading.Event()
+
+    def trickle(conn: socket.socket) -> None:
+        conn.recv(65536)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
+        for _ in range(27):
+            if stop.wait(0.3):
+                return
+            conn.sendall(b"x")
 
     def accept():
         listener.settimeout(0.2)
@@ -182,10 +191,12 @@ def hanging_url():
                 held.append(listener.accept()[0])
             except OSError:
                 continue
+            if request.param == "trickling":
+                threading.Thread(target=trickle, args=(held[-1],), daemon=True).start()
 
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{listener.getsockname()[1]}/hook"
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/{request.param}"
     stop.set()
     thread.join()
     for conn in held:
@@ -207,6 +218,12 @@ def test_a_hanging_webhook_is_a_warning_within_the_deadline(tmp_path, hanging_ur
     assert elapsed < 3.5, f"took {elapsed:.1f} s with a 2 s deadline"
     assert any("STATUS_WEBHOOK_URL: not delivered" in r.getMessage() for r in caplog.records
                if r.levelname == "WARNING")
+    # The request itself ends too (its socket timeout is the time left), not only the wait for
+    # it: no thread is left talking to a silent server. A trickling one keeps its thread going
+    # until it stops (daemon threads: the run ends anyway).
+    if hanging_url.endswith("/silent"):
+        time.sleep(1.0)
+        assert not [t for t in threading.enumerate() if t.name.startswith("notify ")]
 
 
 def test_a_webhook_that_is_not_https_is_not_used(tmp_path, httpserver, monkeypatch, caplog):
