@@ -158,7 +158,8 @@ def refused_url() -> Iterator[str]:
 def self_signed_cert(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """(certificate, key) for 127.0.0.1 and localhost, made with the openssl command."""
     if shutil.which("openssl") is None:
-        pytest.skip("the openssl command is needed to make a test certificate")
+        pytest.fail("the openssl command makes the test certificate: run tests/run, which "
+                    "installs it, or apt-get install -y openssl")
     folder = tmp_path_factory.mktemp("tls")
     cert, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(
