@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -26,6 +27,12 @@ from status_engine.verdict import DISAGREE, decide
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 CHATGPT = Settings(status_page="https://status.openai.com", history_sources=())
+
+
+def json_source(path: Path, data: object) -> Settings:
+    """Settings that read only `data`, written as JSON to `path`; no history source."""
+    path.write_text(json.dumps(data))
+    return Settings(sources=(str(path),), history_sources=())
 # A feed's incident naming no component counts only for the whole page (test_feed_scope.py).
 WHOLE_PAGE = Settings(scope_groups=(), scope_components=(), history_sources=())
 SCHEMA = json.loads((engine.Path(engine.__file__).parent / "status.schema.json").read_text())
@@ -142,9 +149,7 @@ def test_the_banner_never_says_operational_above_an_open_incident_in_scope():
 
 
 def test_the_disagreement_is_in_status_json_and_in_the_log(tmp_path, caplog):
-    source = tmp_path / "native.json"
-    source.write_text(json.dumps(page_empty_incident_partial()))
-    settings = Settings(sources=(str(source),), history_sources=())
+    settings = json_source(tmp_path / "native.json", page_empty_incident_partial())
     with caplog.at_level(logging.INFO, logger="status_engine"):
         result = engine.check(settings, cache_dir=tmp_path / "cache", now=lambda: NOW)
     assert result.snapshot["verdict"] == "partial_outage"
@@ -218,9 +223,7 @@ def test_without_affected_components_the_next_source_answers(tmp_path, caplog):
 def test_without_affected_components_and_no_fallback_the_verdict_is_unknown(tmp_path):
     data = native()
     del data["summary"]["affected_components"]
-    source = tmp_path / "native.json"
-    source.write_text(json.dumps(data))
-    settings = Settings(sources=(str(source),), history_sources=())
+    settings = json_source(tmp_path / "native.json", data)
     result = engine.check(settings, cache_dir=tmp_path / "cache", now=lambda: NOW)
     assert result.snapshot["verdict"] == "unknown"
     assert "affected_components" in " ".join(result.snapshot["notes"])
@@ -240,16 +243,15 @@ def groupless_summary(voice: str = "major_outage") -> dict:
 
 
 def test_a_source_without_groups_is_scoped_by_ids_learned_from_the_native_json(tmp_path, caplog):
-    native_file, summary_file = tmp_path / "native.json", tmp_path / "summary.json"
+    native_file = tmp_path / "native.json"
     native_file.write_bytes((FIXTURES / "incidentio_operational.json").read_bytes())
-    summary_file.write_text(json.dumps(groupless_summary()))
     cache = tmp_path / "cache"
     first = engine.check(Settings(sources=(str(native_file),), history_sources=()),
                          cache_dir=cache, now=lambda: NOW)
     assert first.snapshot["component_groups"][VOICE] == "ChatGPT"
     assert store.load_learned(cache)[0][CONV] == "ChatGPT"
     # A later build where only the group-less summary answers still scopes ChatGPT.
-    later = Settings(sources=(str(summary_file),), history_sources=())
+    later = json_source(tmp_path / "summary.json", groupless_summary())
     result = engine.check(later, cache_dir=cache, now=lambda: NOW + timedelta(minutes=10))
     assert result.snapshot["verdict"] == "major_outage"
     in_scope = {c["name"] for c in result.snapshot["components"] if c["in_scope"]}
@@ -261,9 +263,7 @@ def test_a_source_without_groups_is_scoped_by_ids_learned_from_the_native_json(t
 
 
 def test_nothing_learned_and_no_groups_is_said_in_one_line(tmp_path, caplog):
-    summary_file = tmp_path / "summary.json"
-    summary_file.write_text(json.dumps(groupless_summary()))
-    settings = Settings(sources=(str(summary_file),), history_sources=())
+    settings = json_source(tmp_path / "summary.json", groupless_summary())
     with caplog.at_level(logging.WARNING, logger="status_engine"):
         result = engine.check(settings, cache_dir=tmp_path / "cache", now=lambda: NOW)
     assert result.snapshot["verdict"] == "unknown"
