@@ -24,44 +24,52 @@ def environment(templates: Path, cache: QuietBytecodeCache | None) -> tuple[Envi
     return env, compiled
 
 
-def test_a_second_build_renders_without_compiling(tmp_path):
+def one_page(tmp_path: Path, text: str) -> Path:
+    """A templates folder in tmp_path holding page.html."""
     (tmp_path / "t").mkdir()
-    (tmp_path / "t" / "page.html").write_text("<p>{{ word }}</p>")
-    first, compiled = environment(tmp_path / "t", bytecode_cache(str(tmp_path)))
+    (tmp_path / "t" / "page.html").write_text(text)
+    return tmp_path / "t"
+
+
+def a_build(templates: Path, cache_dir: Path) -> tuple[Environment, list]:
+    """What one build gets: a fresh environment over the cache in `cache_dir`."""
+    return environment(templates, bytecode_cache(str(cache_dir)))
+
+
+def test_a_second_build_renders_without_compiling(tmp_path):
+    templates = one_page(tmp_path, "<p>{{ word }}</p>")
+    first, compiled = a_build(templates, tmp_path)
     assert first.get_template("page.html").render(word="<x>") == "<p>&lt;x&gt;</p>"
     assert compiled == ["page.html"]
-    second, compiled = environment(tmp_path / "t", bytecode_cache(str(tmp_path)))
+    second, compiled = a_build(templates, tmp_path)
     assert second.get_template("page.html").render(word="<x>") == "<p>&lt;x&gt;</p>"
     assert compiled == []
 
 
 def test_a_changed_template_is_compiled_again(tmp_path):
-    (tmp_path / "t").mkdir()
-    (tmp_path / "t" / "page.html").write_text("<p>old</p>")
-    environment(tmp_path / "t", bytecode_cache(str(tmp_path)))[0].get_template("page.html")
-    (tmp_path / "t" / "page.html").write_text("<p>new</p>")
-    env, compiled = environment(tmp_path / "t", bytecode_cache(str(tmp_path)))
+    templates = one_page(tmp_path, "<p>old</p>")
+    a_build(templates, tmp_path)[0].get_template("page.html")
+    (templates / "page.html").write_text("<p>new</p>")
+    env, compiled = a_build(templates, tmp_path)
     assert env.get_template("page.html").render() == "<p>new</p>"
     assert compiled == ["page.html"]
 
 
 def test_a_corrupt_cache_file_is_compiled_again(tmp_path):
-    (tmp_path / "t").mkdir()
-    (tmp_path / "t" / "page.html").write_text("<p>{{ 1 + 1 }}</p>")
-    environment(tmp_path / "t", bytecode_cache(str(tmp_path)))[0].get_template("page.html")
+    templates = one_page(tmp_path, "<p>{{ 1 + 1 }}</p>")
+    a_build(templates, tmp_path)[0].get_template("page.html")
     [saved] = tmp_path.glob("__jinja2_*.cache")
     saved.write_bytes(saved.read_bytes()[:40])  # cut short, as by a full disk
-    env, compiled = environment(tmp_path / "t", bytecode_cache(str(tmp_path)))
+    env, compiled = a_build(templates, tmp_path)
     assert env.get_template("page.html").render() == "<p>2</p>"
     assert compiled == ["page.html"]
 
 
 def test_a_cache_that_cannot_be_written_costs_only_the_compile(tmp_path):
-    (tmp_path / "t").mkdir()
-    (tmp_path / "t" / "page.html").write_text("<p>ok</p>")
+    templates = one_page(tmp_path, "<p>ok</p>")
     not_a_folder = tmp_path / "file"
     not_a_folder.write_text("")
-    env, compiled = environment(tmp_path / "t", bytecode_cache(str(not_a_folder)))
+    env, compiled = a_build(templates, not_a_folder)
     assert env.get_template("page.html").render() == "<p>ok</p>"
     assert compiled == ["page.html"]
 
