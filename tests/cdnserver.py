@@ -24,6 +24,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Self
 from urllib.parse import unquote, urlsplit
 
 CLOUDFLARE_DEFAULT = "public, max-age=0, must-revalidate"
@@ -180,7 +181,32 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.host.record(Sent(path, status, head + 2, len(body)))
 
 
-class CacheRulesServer:
+class ThreadedServer:
+    """An http.server on 127.0.0.1 and a free port, serving from a thread until close(); a
+    context manager. The base of both loopback hosts the tests use."""
+
+    def __init__(self, handler: type[http.server.BaseHTTPRequestHandler] | functools.partial
+                 ) -> None:
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd.daemon_threads = True
+        self.host = f"127.0.0.1:{self.httpd.server_port}"
+        self.url = f"http://{self.host}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class CacheRulesServer(ThreadedServer):
     """`root` on 127.0.0.1 and a free port, with `rules` applied; stop it with close().
 
     `age`, when set, dates every response that many seconds back: a browser then holds what it
@@ -196,12 +222,7 @@ class CacheRulesServer:
         self.age = 0
         self.sent: list[Sent] = []
         self._lock = threading.Lock()
-        handler = type("Handler", (_Handler,), {"host": self})
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_port}/"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
+        super().__init__(type("Handler", (_Handler,), {"host": self}))
 
     def file_for(self, path: str) -> Path | None:
         """The file a static host serves for `path`: index.html for a folder; never _headers."""
@@ -226,17 +247,6 @@ class CacheRulesServer:
         with self._lock:
             taken, self.sent = self.sent, []
         return taken
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join()
-
-    def __enter__(self) -> CacheRulesServer:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
 
 def load_rules(site: Path) -> list[Rule]:

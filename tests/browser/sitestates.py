@@ -11,12 +11,12 @@ from __future__ import annotations
 import functools
 import gzip
 import http.server
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from cdnserver import ThreadedServer
 from sitebuild import FIXTURES, Build, copy_project, run_build
 
 SUBJECT = "ChatGPT"
@@ -141,26 +141,9 @@ class _Body:
         pass
 
 
-class LoopbackServer:
-    """A threaded http.server for `root` on 127.0.0.1 and a free port, stopped by close()."""
+class LoopbackServer(ThreadedServer):
+    """`root` as plain files (gzipped when asked), on 127.0.0.1 and a free port."""
 
     def __init__(self, root: Path, gzip_files: bool = False):
         handler = type("Handler", (_Handler,), {"gzip": gzip_files})
-        self.httpd = http.server.ThreadingHTTPServer(
-            ("127.0.0.1", 0), functools.partial(handler, directory=str(root)))
-        self.httpd.daemon_threads = True
-        self.host = f"127.0.0.1:{self.httpd.server_port}"
-        self.url = f"http://{self.host}/"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join()
-
-    def __enter__(self) -> LoopbackServer:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
+        super().__init__(functools.partial(handler, directory=str(root)))
