@@ -43,6 +43,15 @@ def test_publish_writes_every_output_and_the_card_it_is_given(tmp_path: Path) ->
         assert os.stat(path).st_mode & 0o444 == 0o444, path
 
 
+def test_publish_never_waits_for_the_disk(tmp_path: Path, monkeypatch) -> None:
+    """A built site is made again by every build: no fsync, which on ext4 waits for the whole
+    site just written (tests/bench/bench_status.py). The cache is fsynced: test_store_settings."""
+    synced: list[int] = []
+    monkeypatch.setattr(os, "fsync", synced.append)
+    publish(result(), tmp_path)  # no cache file: history.json is encoded afresh, too
+    assert synced == []
+
+
 def test_publish_without_a_card_writes_none(tmp_path: Path) -> None:
     assert [p.name for p in publish(result(), tmp_path)] == FILES
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(FILES)

@@ -42,4 +42,4 @@ def _history_json(result: Result, target: Path) -> None:
             shutil.copyfile(source, target)
     else:
         history_store.save(target, result.history, result.settings.subject,
-                           result.settings.status_page)
+                           result.settings.status_page, durable=False)
