@@ -203,9 +203,10 @@ def _corrupt(path: Path, exc: BaseException, now: datetime, log: logging.Logger,
 
 def save(path: Path, history: History, subject: str, status_page: str, *,
          durable: bool = True) -> None:
-    """Write the history atomically (`durable`: see store.write_atomic). Compact, one incident a line: still one JSON document for
-    every reader, and `load` can take it a line at a time (the indented form would also go
-    through Python's slow pure-Python encoder, seconds at 50 000 incidents)."""
+    """Write the history atomically (`durable`: see store.write_atomic). Compact, one incident
+    a line: still one JSON document for every reader, and `load` can take it a line at a time
+    (the indented form would also go through Python's slow pure-Python encoder, seconds at
+    50 000 incidents)."""
     head = _dumps(_header(history, subject, status_page))[:-1] + "," + _OPEN
     body = ",\n".join(line for _, _, line in _sorted_lines(history))
     store.write_atomic(path, f"{head}\n{body}\n{_CLOSE}".encode(), durable=durable)
